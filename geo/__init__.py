@@ -1,0 +1,22 @@
+"""geo: read park registers, locate parks in Kunshan, join them with areas and registries.
+
+Never imports folium: rendering lives in :mod:`layers`.
+"""
+
+from ._registry import sectors, statuses
+from .areas import METRIC_CRS, town_areas
+from .errors import GazetteerError, HeatmapError, RegisterError
+from .gazetteer import kunshan_gazetteer
+from .join import FIGURES, area_totals, join_parks, totals
+from .kunshan import Parks, default_register_path, kunshan_default, load_parks, programme
+from .locate import kunshan_outline, locate_parks
+from .register import FIELDS, Register, read_register
+from .report import Report
+from .units import base_unit, parse_amounts
+
+__all__ = [
+    "FIELDS", "FIGURES", "METRIC_CRS", "GazetteerError", "HeatmapError", "Parks", "Register", "RegisterError",
+    "Report", "area_totals", "base_unit", "default_register_path", "join_parks", "kunshan_default",
+    "kunshan_gazetteer", "kunshan_outline", "load_parks", "locate_parks", "parse_amounts", "programme",
+    "read_register", "sectors", "statuses", "totals", "town_areas",
+]

@@ -1,0 +1,19 @@
+"""The exception family of the project.
+
+Every error a user can cause is a :class:`RegisterError` (also a ``ValueError``) whose message names
+the file, row, column and value where it can.
+"""
+
+__all__ = ["HeatmapError", "RegisterError", "GazetteerError"]
+
+
+class HeatmapError(Exception):
+    """Base class of every error raised on purpose by ``geo`` and ``layers``."""
+
+
+class RegisterError(HeatmapError, ValueError):
+    """A register (park table) cannot be read or used as given."""
+
+
+class GazetteerError(HeatmapError, LookupError):
+    """A place name cannot be found in the gazetteer."""

@@ -1,0 +1,94 @@
+"""Kunshan's towns and zones as named points, and place names to points with a precision level."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from ._registry import data_path, fold, load_json
+from .units import fold_series
+
+__all__ = ["kunshan_gazetteer", "match_places", "find_places_in", "CITY", "PRECISION_RADIUS_M"]
+
+#: Name of the city-level entry (the city seat).
+CITY = "昆山市"
+#: Display radius of the uncertainty of each precision level, in metres.
+PRECISION_RADIUS_M = {"exact": 0, "town": 3000, "zone": 6000, "city": 12000}
+_SPLIT = re.compile(r"[/()（）]")
+
+
+def kunshan_gazetteer() -> gpd.GeoDataFrame:
+    """Towns, zones and the city of Kunshan as points (EPSG:4326).
+
+    Columns: name (canonical), name_en, kind (town / zone / city), precision (town / zone / city),
+    uncertainty_m (m), stats_code, confidence, coord_source, covers (towns a zone covers),
+    aliases (other names), area_seed (True for the points that seed the schematic town areas).
+    """
+    towns = gpd.read_file(data_path("kunshan_towns_points.geojson").open("rb"))
+    names = towns["name"].str.split(_SPLIT)
+    towns["aliases"] = names.apply(lambda parts: [p for p in parts[1:] if p])
+    towns["name"] = names.str[0]
+    towns["kind"] = np.where(towns["kind"].str.startswith("town"), "town", "zone")
+    towns["covers"] = [[] for _ in range(len(towns))]
+    towns["area_seed"] = True
+
+    zones = load_json("kunshan_zones.json")
+    known = set(towns["name"])
+    derived = []
+    for zone in zones["zones"]:  # a handful of registry entries
+        if zone["name"] in known or len(zone["towns"]) < 2:  # a one-town zone is an alias of its town
+            continue
+        members = towns[towns["name"].isin(zone["towns"])]
+        derived.append({"name": zone["name"], "name_en": zone["name_en"], "kind": "zone",
+                        "covers": list(zone["towns"]), "aliases": [], "confidence": zone["confidence"],
+                        "coord_source": "mean of the points of the towns it covers: " + "、".join(zone["towns"]),
+                        "stats_code": None, "area_seed": False,
+                        "geometry": members.union_all().centroid})
+    seat = towns[towns["kind"].eq("town") & towns["stats_code"].eq("320583100")].geometry.iloc[0]
+    derived.append({"name": CITY, "name_en": "Kunshan", "kind": "city", "covers": [], "aliases": ["昆山", "kunshan"],
+                    "confidence": "medium", "coord_source": "city seat (玉山镇)", "stats_code": "320583",
+                    "area_seed": False, "geometry": seat})
+    gazetteer = pd.concat([towns, gpd.GeoDataFrame(derived, crs=towns.crs)], ignore_index=True)
+    gazetteer["precision"] = np.where(gazetteer["kind"].eq("city"), "city",
+                                      np.where(gazetteer["covers"].str.len() > 0, "zone", "town"))
+    gazetteer["uncertainty_m"] = gazetteer["precision"].map(PRECISION_RADIUS_M).astype("float64")
+    for alias, target in zones["aliases"].items():
+        hit = gazetteer["name"].eq(target)
+        gazetteer.loc[hit, "aliases"] = gazetteer.loc[hit, "aliases"].apply(lambda a, alias=alias: list(dict.fromkeys([*a, alias])))
+    columns = ["name", "name_en", "kind", "precision", "uncertainty_m", "stats_code", "confidence",
+               "coord_source", "covers", "aliases", "area_seed", "geometry"]
+    return gazetteer[columns].set_crs("EPSG:4326", allow_override=True)
+
+
+def _keys(gazetteer: gpd.GeoDataFrame) -> dict[str, str]:
+    """Folded name, alias, short name (without 镇/区 suffix) or English name -> canonical name."""
+    table: dict[str, str] = {}
+    for name, name_en, aliases in zip(gazetteer["name"], gazetteer["name_en"], gazetteer["aliases"]):
+        for key in [name, *aliases, name_en, f"{name_en} town", re.sub(r"(镇|区)$", "", name)]:
+            if key and len(fold(key)) >= 2:
+                table.setdefault(fold(key), name)
+    return table
+
+
+def match_places(values: pd.Series, gazetteer: gpd.GeoDataFrame) -> pd.Series:
+    """Canonical gazetteer name per value (NA when empty or unknown)."""
+    return fold_series(values).map(_keys(gazetteer)).astype("string")
+
+
+def find_places_in(text: pd.Series, gazetteer: gpd.GeoDataFrame) -> pd.Series:
+    """Canonical name of the most specific gazetteer place named inside each text (an address).
+
+    Longer names are tried first, so 花桥经济开发区 wins over 开发区; the city name matches last.
+    """
+    folded = fold_series(text)
+    keys = _keys(gazetteer)
+    found = pd.Series(pd.NA, index=text.index, dtype="string")
+    city_keys = {k for k, v in keys.items() if v == CITY}
+    for key in sorted(keys, key=lambda k: (k in city_keys, -len(k))):  # loop over ~60 names, not rows
+        hit = found.isna() & folded.str.contains(key, regex=False).fillna(False)
+        found = found.mask(hit, keys[key])
+    return found

@@ -1,0 +1,57 @@
+"""The embedded Kunshan default: outline, gazetteer, areas, the 27 public parks and programme figures."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import geopandas as gpd
+
+from ._registry import data_path, load_json
+from .areas import town_areas
+from .gazetteer import kunshan_gazetteer
+from .join import join_parks
+from .locate import kunshan_outline, locate_parks
+from .register import read_register
+from .report import Report
+
+__all__ = ["Parks", "load_parks", "kunshan_default", "default_register_path", "programme"]
+
+
+@dataclass
+class Parks:
+    """Everything a map needs: located and joined parks, schematic areas, outline, row report."""
+
+    parks: gpd.GeoDataFrame
+    areas: gpd.GeoDataFrame
+    outline: gpd.GeoDataFrame
+    report: Report
+
+
+def default_register_path() -> Path:
+    """Path of the embedded register of 27 parks named in public reports (see PROVENANCE.md)."""
+    return Path(str(data_path("kunshan_parks_public.csv")))
+
+
+def programme() -> dict:
+    """The programme's published figures and 2025 targets, with their sources."""
+    return load_json("kunshan_programme.json")
+
+
+def load_parks(source: str | Path, *, sheet: str | None = None) -> Parks:
+    """Read, locate and join a register on the Kunshan gazetteer and outline.
+
+    >>> data = load_parks(default_register_path())
+    >>> len(data.parks), data.parks.crs.to_epsg(), data.report.ok
+    (27, 4326, True)
+    """
+    register = read_register(source, sheet=sheet)
+    gazetteer, outline = kunshan_gazetteer(), kunshan_outline()
+    areas = town_areas(gazetteer, outline)
+    parks = join_parks(locate_parks(register, gazetteer=gazetteer, outline=outline), areas)
+    return Parks(parks=parks, areas=areas, outline=outline, report=register.report)
+
+
+def kunshan_default() -> Parks:
+    """The embedded Kunshan default (27 public parks)."""
+    return load_parks(default_register_path())

@@ -1,0 +1,83 @@
+"""Compose the park heatmap on a folium map: areas, outline, heat, sector layers, legend, view."""
+
+from __future__ import annotations
+
+import folium
+import geopandas as gpd
+import xyzservices.providers as xyz
+
+from geo.join import area_totals
+from .areas import TownAreas
+from .assets import asset
+from .cards import CARD_FIELDS
+from .heat import WEIGHTS, HeatLayer, Weight, heat_points
+from .legend import Legend, weight_description
+from .outline import CountyOutline
+from .parks import ParkMarkers
+
+__all__ = ["park_heatmap", "TITLE"]
+
+TITLE = "昆山特色专业创新园区热力图 Kunshan specialised innovation parks"
+
+
+def _pinned_map(**kwargs) -> folium.Map:
+    """A folium map whose only page assets are the pinned Leaflet JS and CSS (no jQuery, Bootstrap,
+    Font Awesome or branch-hosted files)."""
+    m = folium.Map(tiles=None, control_scale=True, **kwargs)
+    m.default_js = [("leaflet", asset("leaflet").url)]
+    m.default_css = [("leaflet_css", asset("leaflet_css").url)]
+    return m
+
+
+def park_heatmap(parks: gpd.GeoDataFrame, *, areas: gpd.GeoDataFrame | None = None,
+                 outline: gpd.GeoDataFrame | None = None, weight: Weight = "count", m: folium.Map | None = None,
+                 title: str = TITLE, card_fields: tuple[str, ...] = CARD_FIELDS) -> folium.Map:
+    """The 园区热力图 of located, joined parks.
+
+    Parameters
+    ----------
+    parks : GeoDataFrame from :func:`geo.load_parks` (EPSG:4326, joined).
+    areas : schematic town areas (:func:`geo.town_areas`); drawn with their totals when given.
+    outline : county outline; drawn with its attribution when given.
+    weight : what the heat weighs: ``count``, ``investment`` (亿元), ``floor_area`` (万㎡) or ``output`` (亿元).
+    m : an existing map to draw on; a new one (OpenStreetMap tiles) when None.
+    card_fields : fields of each park card.
+
+    Returns
+    -------
+    folium.Map, its view fitted to the parks (or the outline when there are fewer than two parks).
+    """
+    if weight not in WEIGHTS:
+        raise ValueError(f"weight={weight!r} is not one of {', '.join(WEIGHTS)}")
+    if parks.crs is None or parks.crs.to_epsg() != 4326:
+        raise ValueError(f"parks must be in EPSG:4326, got {parks.crs}")
+    if m is None:
+        m = _pinned_map()
+        folium.TileLayer(xyz.OpenStreetMap.Mapnik, name="OpenStreetMap").add_to(m)
+    if areas is not None:
+        TownAreas(area_totals(parks, areas)).add_to(m)
+    if outline is not None:
+        CountyOutline(outline).add_to(m)
+    points = heat_points(parks, weight)
+    HeatLayer(points).add_to(m)
+    markers = ParkMarkers(parks, card_fields=card_fields)
+    markers.add_to(m)
+    located = int(parks["precision"].ne("city").sum())
+    notes = ["镇/板块范围为示意，非法定边界 / Town areas are schematic, not legal boundaries"]
+    if located < len(parks):
+        notes.append(f"{len(parks) - located}个园区仅知在昆山市内，不计入热力 / {len(parks) - located} parks "
+                     f"known only at city level are not in the heat")
+    if len(parks) == 0:
+        notes.append("没有园区数据 / No park data")
+    Legend(title=title, weight_text=weight_description(weight, len(points), len(parks)), notes=notes).add_to(m)
+    folium.LayerControl(collapsed=True).add_to(m)
+    _fit(m, parks, outline)
+    return m
+
+
+def _fit(m: folium.Map, parks: gpd.GeoDataFrame, outline: gpd.GeoDataFrame | None) -> None:
+    frame = parks if len(parks) >= 2 or outline is None else outline
+    if len(frame) == 0:
+        return
+    west, south, east, north = frame.to_crs("EPSG:4326").total_bounds
+    m.fit_bounds([[float(south), float(west)], [float(north), float(east)]], padding=(30, 30))

