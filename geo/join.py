@@ -19,14 +19,16 @@ def join_parks(parks: gpd.GeoDataFrame, areas: gpd.GeoDataFrame) -> gpd.GeoDataF
     """Add the schematic area of each park and the sector and status attributes of the registries.
 
     A park located by town keeps its host as area; a park with coordinates gets the area its point
-    falls in (``sjoin``, predicate ``within``); a park known only at city level has no area (NA). Adds ``area``, ``sector_zh``, ``sector_en``,
+    falls in (``sjoin``, predicate ``within``); a park located by a zone that covers several towns
+    (昆山旅游度假区) has the zone as area (no single cell); one known only at city level has none (NA). Adds ``area``, ``sector_zh``, ``sector_en``,
     ``sector_colour``, ``status_zh``, ``status_en``; keeps the index and the CRS.
     """
     parks = parks.rename(columns={"area": "area (register)"})
     cells = areas[["name", "geometry"]].rename(columns={"name": "area"}).to_crs(parks.crs)
     joined = gpd.sjoin(parks, cells, how="left", predicate="within").drop(columns="index_right")
     joined = joined[~joined.index.duplicated(keep="first")]
-    by_host = parks["host"].where(parks["host"].isin(areas["name"]) & parks["precision"].ne("exact"))
+    by_host = parks["host"].where((parks["host"].isin(areas["name"]) & parks["precision"].eq("town"))
+                                  | parks["precision"].eq("zone"))
     joined["area"] = by_host.fillna(joined["area"]).astype("string").mask(parks["precision"].eq("city"))
     sector = sectors()[["zh", "en", "colour"]].add_prefix("sector_")
     status = statuses()[["zh", "en"]].add_prefix("status_")

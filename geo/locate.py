@@ -40,7 +40,8 @@ def locate_parks(register: Register, *, gazetteer: gpd.GeoDataFrame | None = Non
     places = gazetteer.set_index("name")
 
     has_xy = table["lon"].notna() & table["lat"].notna()
-    named = match_places(table["town"], gazetteer)
+    in_town = find_places_in(table["town"], gazetteer)  # e.g. 昆山市张浦镇 names 张浦镇
+    named = match_places(table["town"], gazetteer).fillna(in_town.where(in_town.ne(CITY)))
     in_address = find_places_in(table["address"], gazetteer)
     host = named.fillna(in_address.where(table["town"].isna()))
     located_by = pd.Series(np.select([has_xy, named.notna(), host.notna()], ["coordinates", "town", "address"],

@@ -151,7 +151,9 @@ def _map_headers(headers: list[str]) -> tuple[dict[str, tuple[str, str | None]],
 
 def _skipped_rows(raw: pd.DataFrame) -> pd.Series:
     """Reason per row for totals and note rows (NA for data rows)."""
-    first = raw.drop(columns="row").bfill(axis=1).iloc[:, 0].fillna("")
+    if raw.empty:
+        return pd.Series(pd.NA, index=raw.index, dtype="string")
+    first = raw.drop(columns="row").bfill(axis=1).iloc[:, 0].fillna("").astype("string")
     first = first.str.normalize("NFKC").str.replace(r"\s", "", regex=True)
     reason = pd.Series(pd.NA, index=raw.index, dtype="string")
     reason = reason.mask(first.str.contains(_TOTALS), "totals row / 合计行")

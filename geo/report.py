@@ -16,7 +16,8 @@ _WARNING_COLUMNS = ["row", "column", "value", "message"]
 def _records(frame: pd.DataFrame, columns: list[str]) -> list[dict]:
     frame = frame.reindex(columns=columns).astype(object)
     frame = frame.where(frame.notna(), None)
-    return [{k: (int(v) if k == "row" else v) for k, v in rec.items()} for rec in frame.to_dict("records")]
+    return [{k: (int(v) if k == "row" and v is not None else v) for k, v in rec.items()}
+            for rec in frame.to_dict("records")]
 
 
 @dataclass
@@ -49,9 +50,12 @@ class Report:
                     entry["more"] = extra[entry["row"]]
         self.rejected = sorted([*self.rejected, *entries], key=lambda e: e["row"])
         self.parks -= len(entries)
+        gone = {entry["row"] for entry in entries}
+        self.warnings = [w for w in self.warnings if w["row"] not in gone]  # warnings are about kept rows
 
     def add_warnings(self, warnings: pd.DataFrame) -> None:
-        """Record warnings (columns row, column, value, message) about rows that are kept."""
+        """Record warnings (columns row, column, value, message) about rows that are kept (a row
+        rejected later loses its warnings: its rejection says what is wrong)."""
         if not warnings.empty:
             self.warnings = sorted([*self.warnings, *_records(warnings, _WARNING_COLUMNS)],
                                    key=lambda e: (e["row"] if e["row"] is not None else -1))

@@ -24,7 +24,7 @@ AmountKind = Literal["money", "floor", "land"]
 _NUMBER = r"\d+(?:\.\d+)?|\.\d+"
 _AMOUNT = re.compile(
     rf"^(?P<qual>约|大约|近|超过|超|逾|>=|≥|>)?(?P<num>{_NUMBER})"
-    rf"(?:(?:-|~|—|至|到)(?P<num2>{_NUMBER}))?(?P<unit>[^\d.].*?)??(?P<tail>以上|左右|多)?$"
+    rf"(?:(?P<unit1>[^\d.\-~—至到]*?)(?:-|~|—|至|到)(?P<num2>{_NUMBER}))?(?P<unit>[^\d.].*?)??(?P<tail>以上|左右|多)?$"
 )
 _HEADER_UNIT = re.compile(r"^(?P<name>.+?)[(\[【](?P<unit>[^()\[\]【】]+)[)\]】]$")
 
@@ -89,7 +89,7 @@ def parse_amounts(values: pd.Series, kind: AmountKind, header_unit: str | None =
     parts = text.str.extract(_AMOUNT)
     header_factor = _factor_of_header(kind, header_unit, column)
     factors = pd.Series(unit_kinds()[kind]["factors"], dtype="float64")
-    cell_unit = parts["unit"].mask(parts["unit"] == "")
+    cell_unit = parts["unit"].mask(parts["unit"] == "").fillna(parts["unit1"].mask(parts["unit1"] == ""))
     factor = cell_unit.map(factors).astype("float64").where(cell_unit.notna(), header_factor)
     number = pd.to_numeric(parts["num"], errors="coerce").astype("float64")
 
