@@ -153,7 +153,10 @@ def _skipped_rows(raw: pd.DataFrame) -> pd.Series:
     """Reason per row for totals and note rows (NA for data rows)."""
     if raw.empty:
         return pd.Series(pd.NA, index=raw.index, dtype="string")
-    first = raw.drop(columns="row").bfill(axis=1).iloc[:, 0].fillna("").astype("string")
+    cells = raw.drop(columns="row").to_numpy(dtype=object, na_value=None)
+    filled = cells != None  # noqa: E711 (element-wise)
+    first = pd.Series(cells[np.arange(len(cells)), filled.argmax(axis=1)], index=raw.index)
+    first = first.fillna("").astype("string")
     first = first.str.normalize("NFKC").str.replace(r"\s", "", regex=True)
     reason = pd.Series(pd.NA, index=raw.index, dtype="string")
     reason = reason.mask(first.str.contains(_TOTALS), "totals row / 合计行")

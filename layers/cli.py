@@ -106,6 +106,10 @@ def main(argv: list[str] | None = None) -> int:
     except HeatmapError as error:
         print(f"kunshan-heatmap: error: {error}", file=sys.stderr)
         return 2
+    except OSError as error:  # e.g. the output is a folder, or not writable
+        print(f"kunshan-heatmap: error: cannot write {error.filename or ''}: {error.strerror or error}",
+              file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

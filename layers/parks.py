@@ -23,16 +23,18 @@ def display_positions(parks: gpd.GeoDataFrame) -> tuple[np.ndarray, np.ndarray]:
     """(lat, lon) where each marker is drawn.
 
     Parks with exact coordinates stay where they are. Approximate parks that share a point (same
-    host town) are spread on a ring around it (radius 600 m + 150 m per park), inside their
-    uncertainty circle, so each stays clickable; the card says the position is approximate.
+    host town) are spread on a ring around it (radius 600 m + 150 m per park, at most 80 % of the
+    uncertainty radius), so each stays clickable and inside its circle; the card says the position
+    is approximate.
     """
     lat, lon = parks.geometry.y.to_numpy(), parks.geometry.x.to_numpy()
     approximate = parks["precision"].ne("exact").to_numpy()
     key = pd.Series(np.round(lat, 6).astype(str), index=parks.index) + "," + np.round(lon, 6).astype(str)
     key = key.where(approximate)
-    order = key.groupby(key).cumcount().to_numpy()
+    order = key.groupby(key).cumcount().reindex(key.index).fillna(0).to_numpy(dtype="float64")
     size = key.map(key.value_counts()).fillna(1).to_numpy()
-    radius_m = np.where(approximate & (size > 1), 600 + 150 * size, 0.0)
+    ring_m = np.minimum(600 + 150 * size, 0.8 * parks["uncertainty_m"].fillna(0).to_numpy(dtype="float64"))
+    radius_m = np.where(approximate & (size > 1), ring_m, 0.0)
     angle = 2 * np.pi * order / np.maximum(size, 1)
     dlat = radius_m * np.cos(angle) / _METRES_PER_DEGREE
     dlon = radius_m * np.sin(angle) / (_METRES_PER_DEGREE * np.cos(np.radians(lat)))

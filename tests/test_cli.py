@@ -1,0 +1,407 @@
+"""The command line: kunshan-heatmap demo | build | validate | assets, in-process and as the installed script."""
+
+import csv
+import html
+import io
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+import layers
+from layers.cli import main
+
+SCRIPT = Path(sys.executable).parent / "kunshan-heatmap"
+ERROR = "kunshan-heatmap: error: "
+HEADER = ["园区名称", "主导产业", "所在镇", "状态", "年份", "总投资（亿元）", "经度", "纬度", "备注"]
+# (row as the user sees it: header is row 1)
+ROWS = [
+    ["甲测试园", "智能机器人", "陆家镇", "镇级园区", "2023", "12.5", "", "", ""],     # 2 park, town level
+    ["乙测试园", "生物医药", "", "认定园区", "2024", "8", "120.95", "31.38", ""],     # 3 park, exact
+    ["丙测试园", "光电", "周市镇", "", "2022", "", "", "", "无投资数据"],              # 4 park, no investment
+    ["上海园", "新材料", "", "", "2023", "3", "121.47", "31.23", ""],                # 5 rejected: Shanghai
+    ["坏数园", "光电", "周市镇", "", "2023", "abc", "", "", ""],                     # 6 rejected: not a number
+    ["合计", "", "", "", "", "23.5", "", "", ""],                                     # 7 skipped: totals
+]
+PUBLISHED = ["甲测试园", "乙测试园", "丙测试园"]
+OUTSIDE = "point outside the Kunshan county outline (WGS-84 lon, lat) / 坐标不在昆山市范围内"
+REJECTED_CSV = [["row", "column", "value", "reason"],
+                ["5", "经度", "121.47, 31.23", OUTSIDE],
+                ["6", "总投资（亿元）", "abc", "not a number / 不是数字"]]
+# The workbook has a title row above the header: its rows are one further down, as Excel shows them.
+REJECTED_XLSX = [REJECTED_CSV[0], ["6", *REJECTED_CSV[1][1:]], ["7", *REJECTED_CSV[2][1:]]]
+EXPECTED_REJECTED = {"gbk_csv": REJECTED_CSV, "xlsx": REJECTED_XLSX}
+
+
+# ---------------------------------------------------------------- files
+
+def write_csv(path, rows, encoding):
+    buffer = io.StringIO(newline="")
+    csv.writer(buffer, lineterminator="\r\n").writerows(rows)
+    path.write_bytes(buffer.getvalue().encode(encoding))
+    return path
+
+
+def write_xlsx(path, rows):
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "园区"
+    sheet.append(["昆山园区登记表（测试）"])  # a title row above the header
+    for row in rows:
+        sheet.append([_excel_value(v) for v in row])
+    book.create_sheet("说明").append(["本表为测试数据"])
+    book.save(path)
+    return path
+
+
+def _excel_value(text):
+    """Numbers as numbers, as Excel stores them; empty cells empty."""
+    if text == "":
+        return None
+    try:
+        return int(text) if text.isdigit() else float(text)
+    except ValueError:
+        return text
+
+
+@pytest.fixture
+def gbk_csv(tmp_path):
+    path = write_csv(tmp_path / "登记表.csv", [HEADER, *ROWS], "gbk")
+    with pytest.raises(UnicodeDecodeError):  # really GBK, not UTF-8
+        path.read_bytes().decode("utf-8")
+    return path
+
+
+@pytest.fixture
+def xlsx(tmp_path):
+    return write_xlsx(tmp_path / "parks.xlsx", [HEADER, *ROWS])
+
+
+@pytest.fixture
+def clean_csv(tmp_path):
+    return write_csv(tmp_path / "clean.csv", [HEADER, *ROWS[:3]], "utf-8-sig")
+
+
+@pytest.fixture
+def noname_csv(tmp_path):
+    return write_csv(tmp_path / "noname.csv", [["主导产业", "所在镇"], ["光电", "周市镇"]], "utf-8")
+
+
+@pytest.fixture
+def undecodable_csv(tmp_path):
+    path = tmp_path / "garbage.csv"
+    path.write_bytes(bytes([0xFF, 0xFE, 0x80, 0x81, 0xFF, 0x30, 0xFE, 0x80]) * 64)
+    for encoding in ("utf-8", "gb18030"):
+        with pytest.raises(UnicodeDecodeError):
+            path.read_bytes().decode(encoding)
+    return path
+
+
+# ---------------------------------------------------------------- page helpers
+
+def page_names(page):
+    rows = json.loads(re.search(r"var parks = (\[.*?\]);\n", page)[1])
+    columns = json.loads(re.search(r"var columns = (\[.*?\]);", page)[1])
+    cards = [dict(zip(columns, row))["card"] for row in rows]
+    return [html.unescape(re.search(r'<b class="kh-card-name">(.*?)</b>', card)[1]) for card in cards]
+
+
+def weight_text(page):
+    legend = json.loads(re.search(r"div\.innerHTML = (\".*?\");\n", page)[1])
+    return html.unescape(re.search(r'<div class="kh-weight">(.*?)</div>', legend)[1])
+
+
+def read_rejected(path):
+    data = path.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf")
+    return list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+
+
+def run(capsys, *argv):
+    code = main(list(map(str, argv)))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+# ---------------------------------------------------------------- help and arguments
+
+def test_help_lists_the_commands(capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main(["--help"])
+    assert exit_.value.code == 0
+    out = capsys.readouterr().out
+    assert out.startswith("usage: kunshan-heatmap")
+    for command in ("demo", "build", "validate"):
+        assert re.search(rf"^\s+{command}\s", out, re.M), command
+        assert f"kunshan-heatmap {command}" in out
+
+
+@pytest.mark.parametrize("argv, message", [
+    ([], "the following arguments are required: COMMAND"),
+    (["demo", "--weight", "land"], "invalid choice: 'land'"),
+    (["validate"], "the following arguments are required: register"),
+])
+def test_bad_arguments_exit_2(capsys, argv, message):
+    with pytest.raises(SystemExit) as exit_:
+        main(argv)
+    assert exit_.value.code == 2
+    assert message in capsys.readouterr().err
+
+
+# ---------------------------------------------------------------- demo
+
+def test_demo_writes_the_page_and_prints_its_absolute_path(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run(capsys, "demo", "-o", "site/map.html")
+    page_path = tmp_path / "site" / "map.html"
+    assert code == 0
+    assert out == f"{page_path.resolve()}\n"
+    assert Path(out.strip()).is_absolute()
+    assert err == "27 parks published, 0 rows rejected, 0 skipped of 27 rows read\n"
+    page = page_path.read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>")
+    assert len(page_names(page)) == 27 and "光电产业园" in page_names(page)
+    assert read_rejected(tmp_path / "site" / "map.rejected.csv") == [["row", "column", "value", "reason"]]
+
+
+def test_demo_default_output_in_the_current_folder(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    code, out, _ = run(capsys, "demo")
+    assert code == 0
+    assert out == f"{(tmp_path / 'kunshan-heatmap.html').resolve()}\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["kunshan-heatmap.html", "kunshan-heatmap.rejected.csv"]
+
+
+def test_demo_offline_inlines_assets(tmp_path, capsys):
+    layers.fetch_assets(npm="/nonexistent/npm-not-used-offline")
+    code, out, _ = run(capsys, "demo", "--offline", "-o", tmp_path / "offline.html")
+    assert code == 0
+    page = (tmp_path / "offline.html").read_text(encoding="utf-8")
+    assert "<script src=" not in page
+    assert "Leaflet 1.9.4" in page
+    assert not re.search(r'<link[^>]+href="https?://', page)
+
+
+# ---------------------------------------------------------------- build
+
+@pytest.mark.parametrize("register", ["gbk_csv", "xlsx"])
+def test_build_publishes_parks_and_writes_rejected_rows(request, tmp_path, capsys, register):
+    source = request.getfixturevalue(register)
+    output = tmp_path / "out" / "map.html"
+    code, out, err = run(capsys, "build", source, "-o", output)
+    assert code == 0
+    assert out == f"{output.resolve()}\n"
+    page = output.read_text(encoding="utf-8")
+    assert sorted(page_names(page)) == sorted(PUBLISHED)
+    assert "上海园" not in page and "坏数园" not in page
+    rejected = tmp_path / "out" / "map.rejected.csv"
+    assert read_rejected(rejected) == EXPECTED_REJECTED[register]
+    assert "3 parks published, 2 rows rejected, 1 skipped of 6 rows read\n" in err
+    assert f"rejected rows: {rejected}\n" in err
+
+
+def test_build_default_output_is_named_after_the_register(xlsx, tmp_path, monkeypatch, capsys):
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    code, out, _ = run(capsys, "build", xlsx)
+    assert code == 0
+    assert out == f"{(work / 'parks.html').resolve()}\n"
+    assert sorted(p.name for p in work.iterdir()) == ["parks.html", "parks.rejected.csv"]
+    assert read_rejected(work / "parks.rejected.csv") == REJECTED_XLSX
+
+
+def test_build_weight_investment_changes_the_legend(gbk_csv, tmp_path, capsys):
+    assert run(capsys, "build", gbk_csv, "-o", tmp_path / "count.html")[0] == 0
+    assert run(capsys, "build", gbk_csv, "--weight", "investment", "-o", tmp_path / "inv.html")[0] == 0
+    count = weight_text((tmp_path / "count.html").read_text(encoding="utf-8"))
+    investment = weight_text((tmp_path / "inv.html").read_text(encoding="utf-8"))
+    assert count == "热力权重：园区数量，3个园区参与 / Heat weight: number of parks, 3 of 3 parks"
+    assert investment == ("热力权重：总投资（亿元），3个园区中2个有数据 / Heat weight: investment "
+                          "(100 million CNY), 2 of 3 parks carry a value")
+
+
+def test_failed_build_exits_2_and_leaves_earlier_output(clean_csv, noname_csv, tmp_path, capsys):
+    output = tmp_path / "map.html"
+    assert run(capsys, "build", clean_csv, "-o", output)[0] == 0
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir() if p.suffix in (".html", ".csv")}
+    code, out, err = run(capsys, "build", noname_csv, "-o", output)
+    assert code == 2
+    assert out == ""
+    assert err.startswith(ERROR)
+    assert "no park-name column" in err and "园区名称" in err
+    assert "Traceback" not in err
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir() if p.suffix in (".html", ".csv")} == before
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_failed_offline_build_exits_2_and_leaves_earlier_output(clean_csv, tmp_path, monkeypatch, capsys):
+    output = tmp_path / "site" / "map.html"
+    assert run(capsys, "build", clean_csv, "-o", output)[0] == 0
+    before = output.read_bytes()
+    cache = tmp_path / "npm"
+    cache.mkdir()
+    for tarball in layers.fetch_assets(npm="/nonexistent/npm-not-used-offline"):
+        shutil.copy(tarball, cache / tarball.name)
+    target = cache / "leaflet-1.9.4.tgz"
+    data = bytearray(target.read_bytes())
+    data[-200] ^= 0x40
+    target.write_bytes(bytes(data))
+    monkeypatch.setenv("KUNSHAN_HEATMAP_ASSETS", str(cache))
+    monkeypatch.setenv("PATH", str(tmp_path / "no-bin"))
+    code, out, err = run(capsys, "build", clean_csv, "--offline", "-o", output)
+    assert code == 2
+    assert out == ""
+    assert err.startswith(ERROR) and "does not match the pinned integrity" in err
+    assert output.read_bytes() == before
+    assert sorted(p.name for p in output.parent.iterdir()) == ["map.html", "map.rejected.csv"]
+
+
+# ---------------------------------------------------------------- validate
+
+@pytest.mark.parametrize("register", ["gbk_csv", "xlsx"])
+def test_validate_json_with_rejected_rows_exits_1(request, capsys, register):
+    source = request.getfixturevalue(register)
+    code, out, err = run(capsys, "validate", "--format", "json", source)
+    assert code == 1
+    assert err == ""
+    report = json.loads(out)
+    assert set(report) == {"rows_read", "parks", "rejected", "skipped", "warnings"}
+    assert report["rows_read"] == report["parks"] + len(report["rejected"]) + len(report["skipped"])
+    assert (report["rows_read"], report["parks"]) == (6, 3)
+    rejected = [[str(r["row"]), r["column"], r["value"], r["reason"]] for r in report["rejected"]]
+    assert rejected == EXPECTED_REJECTED[register][1:]
+    total_row = 7 if register == "gbk_csv" else 8
+    assert report["skipped"] == [{"row": total_row, "reason": "totals row / 合计行"}]
+
+
+def test_validate_json_clean_register_exits_0(clean_csv, capsys):
+    code, out, _ = run(capsys, "validate", "--format", "json", clean_csv)
+    assert code == 0
+    report = json.loads(out)
+    assert report["rows_read"] == report["parks"] == 3
+    assert report["rejected"] == [] and report["skipped"] == []
+    assert report["rows_read"] == report["parks"] + len(report["rejected"]) + len(report["skipped"])
+
+
+def test_validate_text_report(gbk_csv, capsys):
+    code, out, _ = run(capsys, "validate", gbk_csv)
+    assert code == 1
+    lines = out.splitlines()
+    assert lines[0] == f"{gbk_csv}: 6 rows read, 3 parks, 2 rejected, 1 skipped, 0 warnings"
+    assert f"  rejected row 5, column '经度', value '121.47, 31.23': {OUTSIDE}" in lines
+    assert "  rejected row 6, column '总投资（亿元）', value 'abc': not a number / 不是数字" in lines
+    assert "  skipped row 7: totals row / 合计行" in lines
+
+
+@pytest.mark.parametrize("case, fragment", [
+    ("undecodable", "cannot decode as UTF-8 or GB18030/GBK"),
+    ("missing", "no such file"),
+    ("noname", "no park-name column"),
+    ("broken_xlsx", "not a readable Excel workbook"),
+    ("unknown_type", "unknown file type '.docx'"),
+])
+def test_validate_unreadable_file_exits_2(request, tmp_path, capsys, case, fragment):
+    if case in ("undecodable", "noname"):
+        path = request.getfixturevalue(f"{case}_csv")
+    elif case == "missing":
+        path = tmp_path / "does-not-exist.csv"
+    elif case == "broken_xlsx":
+        path = tmp_path / "broken.xlsx"
+        path.write_bytes(b"PK\x03\x04 not a zip")
+    else:
+        path = tmp_path / "parks.docx"
+        path.write_bytes(b"x")
+    code, out, err = run(capsys, "validate", "--format", "json", path)
+    assert code == 2
+    assert out == ""
+    assert err.startswith(ERROR + str(path))
+    assert fragment in err
+    assert err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_validate_unknown_sheet_exits_2(xlsx, capsys):
+    code, _, err = run(capsys, "validate", xlsx, "--sheet", "Sheet9")
+    assert code == 2
+    assert err == f"{ERROR}{xlsx}: no sheet named 'Sheet9'; sheets: 园区, 说明\n"
+
+
+# ---------------------------------------------------------------- assets
+
+def test_assets_fetch_verifies_a_configured_cache(tmp_path, monkeypatch, capsys):
+    cache = tmp_path / "npm"
+    cache.mkdir()
+    for tarball in layers.fetch_assets(npm="/nonexistent/npm-not-used-offline"):
+        shutil.copy(tarball, cache / tarball.name)
+    monkeypatch.setenv("KUNSHAN_HEATMAP_ASSETS", str(cache))
+    monkeypatch.setenv("PATH", str(tmp_path / "no-bin"))
+    code, out, _ = run(capsys, "assets", "fetch")
+    assert code == 0
+    assert out.splitlines() == [str(cache / "leaflet-1.9.4.tgz"), str(cache / "leaflet.heat-0.2.0.tgz")]
+
+
+def test_assets_fetch_refuses_a_tampered_tarball_without_npm(tmp_path, monkeypatch, capsys):
+    cache = tmp_path / "npm"
+    cache.mkdir()
+    for tarball in layers.fetch_assets(npm="/nonexistent/npm-not-used-offline"):
+        shutil.copy(tarball, cache / tarball.name)
+    (cache / "leaflet.heat-0.2.0.tgz").write_bytes(b"not the tarball")
+    monkeypatch.setenv("KUNSHAN_HEATMAP_ASSETS", str(cache))
+    monkeypatch.setenv("PATH", str(tmp_path / "no-bin"))
+    code, out, err = run(capsys, "assets", "fetch")
+    assert code == 2
+    assert out == ""
+    assert err.startswith(ERROR) and "leaflet.heat@0.2.0" in err and "npm" in err
+
+
+# ---------------------------------------------------------------- the installed console script
+
+def script(*argv, cwd):
+    assert SCRIPT.is_file(), SCRIPT
+    return subprocess.run([str(SCRIPT), *map(str, argv)], cwd=cwd, capture_output=True, text=True,
+                          encoding="utf-8", timeout=300, env={**os.environ, "PYTHONIOENCODING": "utf-8"})
+
+
+def test_console_script_demo(tmp_path):
+    done = script("demo", "-o", "demo.html", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == f"{(tmp_path / 'demo.html').resolve()}\n"
+    assert done.stderr == "27 parks published, 0 rows rejected, 0 skipped of 27 rows read\n"
+    assert len(page_names((tmp_path / "demo.html").read_text(encoding="utf-8"))) == 27
+
+
+def test_console_script_build_gbk(gbk_csv, tmp_path):
+    done = script("build", gbk_csv.name, "--weight", "investment", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    page = (tmp_path / "登记表.html").read_text(encoding="utf-8")
+    assert sorted(page_names(page)) == sorted(PUBLISHED)
+    assert weight_text(page).endswith("2 of 3 parks carry a value")
+    assert read_rejected(tmp_path / "登记表.rejected.csv") == REJECTED_CSV
+
+
+def test_console_script_validate_exit_codes(xlsx, undecodable_csv, tmp_path):
+    rejected = script("validate", "--format", "json", xlsx, cwd=tmp_path)
+    assert rejected.returncode == 1
+    report = json.loads(rejected.stdout)
+    assert report["rows_read"] == report["parks"] + len(report["rejected"]) + len(report["skipped"]) == 6
+    unreadable = script("validate", undecodable_csv, cwd=tmp_path)
+    assert unreadable.returncode == 2
+    assert unreadable.stdout == ""
+    assert unreadable.stderr.startswith(ERROR)
+    assert "Traceback" not in unreadable.stderr
+    missing = script("validate", tmp_path / "nope.xlsx", cwd=tmp_path)
+    assert missing.returncode == 2
+    assert missing.stderr == f"{ERROR}{tmp_path / 'nope.xlsx'}: no such file / 文件不存在\n"
+
+
+def test_console_script_help(tmp_path):
+    done = script("--help", cwd=tmp_path)
+    assert done.returncode == 0
+    for command in ("demo", "build", "validate"):
+        assert f"kunshan-heatmap {command}" in done.stdout
