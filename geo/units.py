@@ -85,9 +85,12 @@ def parse_amounts(values: pd.Series, kind: AmountKind, header_unit: str | None =
     >>> parse_amounts(pd.Series(["3,500万元", "12亿元", "１２", None]), "money").values.tolist()
     [0.35, 12.0, 12.0, nan]
     """
+    header_factor = _factor_of_header(kind, header_unit, column)
+    if values.isna().all():  # no such column, or an empty one
+        empty = pd.Series(np.nan, index=values.index, dtype="float64")
+        return ParsedColumn(empty, _messages(), _messages())
     text = fold_series(values)
     parts = text.str.extract(_AMOUNT)
-    header_factor = _factor_of_header(kind, header_unit, column)
     factors = pd.Series(unit_kinds()[kind]["factors"], dtype="float64")
     cell_unit = parts["unit"].mask(parts["unit"] == "").fillna(parts["unit1"].mask(parts["unit1"] == ""))
     factor = cell_unit.map(factors).astype("float64").where(cell_unit.notna(), header_factor)
@@ -147,7 +150,7 @@ def parse_coordinates(lon: pd.Series, lat: pd.Series) -> tuple[ParsedColumn, Par
 
 
 def _messages(*cases: tuple[pd.Series, str]) -> pd.Series:
-    """First message whose mask is true, per row (NA where none is)."""
+    """First message whose mask is true, per row (NA where none is); no cases: no messages."""
     if not cases:
         return pd.Series(dtype="string")
     index = cases[0][0].index

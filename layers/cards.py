@@ -7,7 +7,7 @@ import pandas as pd
 from ._format import FIGURE_LABELS, figure_text
 from ._html import escape_series, escape_text, safe_link
 
-__all__ = ["CARD_FIELDS", "park_cards", "park_tooltips"]
+__all__ = ["CARD_FIELDS", "card_labels", "card_values", "park_cards", "park_tooltips"]
 
 #: Fields a card shows, in order. Each is a row of the card when the park has a value.
 CARD_FIELDS = ("sector", "status", "year", "investment", "floor_area", "land", "output", "area",
@@ -47,17 +47,38 @@ def _values(parks: pd.DataFrame, field: str) -> pd.Series:
     return escape_series(parks[field])
 
 
-def park_cards(parks: pd.DataFrame, fields: tuple[str, ...] = CARD_FIELDS) -> pd.Series:
-    """Card HTML per park: title (name, English name) and a table of the chosen ``fields``."""
+def _check(fields: tuple[str, ...]) -> None:
     unknown = sorted(set(fields) - set(CARD_FIELDS))
     if unknown:
         raise ValueError(f"unknown card field(s) {', '.join(unknown)}; allowed: {', '.join(CARD_FIELDS)}")
-    title = "<b class=\"kh-card-name\">" + escape_series(parks["name"]) + "</b>"
-    title = title + ("<br><span class=\"kh-card-name-en\">" + escape_series(parks["name_en"]) + "</span>").fillna("")
+
+
+def card_labels(fields: tuple[str, ...] = CARD_FIELDS) -> list[str]:
+    """Escaped row labels of the chosen card fields (中文 English)."""
+    _check(fields)
+    return [escape_text(_LABELS[field]) for field in fields]
+
+
+def card_values(parks: pd.DataFrame, fields: tuple[str, ...] = CARD_FIELDS) -> pd.DataFrame:
+    """Escaped HTML of each card part per park: ``name``, ``name_en`` and one column per field
+    (NA where the park has no value, so the card leaves the row out)."""
+    _check(fields)
+    parts = {"name": escape_series(parks["name"]), "name_en": escape_series(parks["name_en"])}
+    parts.update({field: _values(parks, field) for field in fields})
+    return pd.DataFrame(parts, index=parks.index)
+
+
+def park_cards(parks: pd.DataFrame, fields: tuple[str, ...] = CARD_FIELDS) -> pd.Series:
+    """Card HTML per park: title (name, English name) and a table of the chosen ``fields``.
+
+    The page composes the same HTML in the browser from :func:`card_values` (see ``layers.parks``).
+    """
+    values = card_values(parks, fields)
+    title = "<b class=\"kh-card-name\">" + values["name"] + "</b>"
+    title = title + ("<br><span class=\"kh-card-name-en\">" + values["name_en"] + "</span>").fillna("")
     rows = pd.Series("", index=parks.index, dtype="string")
-    for field in fields:
-        cell = "<tr><th>" + escape_text(_LABELS[field]) + "</th><td>" + _values(parks, field) + "</td></tr>"
-        rows = rows + cell.fillna("")
+    for field, label in zip(fields, card_labels(fields)):
+        rows = rows + ("<tr><th>" + label + "</th><td>" + values[field] + "</td></tr>").fillna("")
     return "<div class=\"kh-card\">" + title + "<table>" + rows + "</table></div>"
 
 

@@ -11,10 +11,10 @@ from folium import FeatureGroup
 from folium.template import Template
 
 from ._geojson import COORD_DECIMALS
-from ._html import escape_text, script_json
-from .cards import CARD_FIELDS, park_cards, park_tooltips
+from ._html import escape_series, escape_text, script_json
+from .cards import CARD_FIELDS, card_labels, card_values
 
-__all__ = ["ParkMarkers", "display_positions", "sector_layer_name"]
+__all__ = ["ParkMarkers", "display_positions", "encoded", "sector_layer_name"]
 
 _METRES_PER_DEGREE = 111_320.0
 
@@ -47,12 +47,24 @@ def sector_layer_name(zh: str, en: str, colour: str, count: int) -> str:
             f"{escape_text(zh)} {escape_text(en)} ({count})")
 
 
+def encoded(values: pd.Series) -> dict:
+    """Dictionary-encoded column for the page: ``{"codes": [...], "values": [...]}``, code -1 for missing.
+
+    Repeated texts (sector, status, town ...) are written once, so 10^5 parks stay a compact page.
+    """
+    codes, uniques = pd.factorize(values.astype(object).where(values.notna(), None), use_na_sentinel=True)
+    return {"codes": codes.tolist(), "values": [str(value) for value in uniques]}
+
+
 class ParkMarkers(MacroElement):
     """Circle markers with cards, grouped in one :class:`folium.FeatureGroup` per sector.
 
     Exact parks are solid; approximate ones are dashed, half-transparent markers with a dashed
     uncertainty circle (``uncertainty_m``, metres) around their town point; parks known only at city
     level get no circle (it would cover the county) and say so on their card.
+
+    The page gets whole columns (coordinates rounded, texts escaped and dictionary-encoded); cards
+    and tooltips are composed in the browser when opened, as :func:`layers.cards.park_cards` does.
 
     Parameters
     ----------
@@ -64,26 +76,35 @@ class ParkMarkers(MacroElement):
         {% macro script(this, kwargs) %}
         (function () {
             var groups = {{ this.groups }};
-            var parks = {{ this.data }};
-            var columns = {{ this.columns }};
-            parks.forEach(function (row) {
-                var p = {};
-                columns.forEach(function (name, i) { p[name] = row[i]; });
-                var group = groups[p.sector];
-                var exact = p.precision === "exact";
-                if (p.precision !== "exact" && p.precision !== "city" && p.radius > 0) {
-                    L.circle([p.lat0, p.lon0], {radius: p.radius, color: p.colour, weight: 1,
+            var d = {{ this.data }};
+            function at(column, i) { var c = column.codes[i]; return c < 0 ? null : column.values[c]; }
+            function card(i) {
+                var html = '<div class="kh-card"><b class="kh-card-name">' + at(d.name, i) + '</b>';
+                var english = at(d.name_en, i);
+                if (english !== null) { html += '<br><span class="kh-card-name-en">' + english + '</span>'; }
+                html += '<table>';
+                d.labels.forEach(function (label, k) {
+                    var value = at(d.fields[k], i);
+                    if (value !== null) { html += '<tr><th>' + label + '</th><td>' + value + '</td></tr>'; }
+                });
+                return html + '</table></div>';
+            }
+            function tooltip(i) { return at(d.name, i) + ' · ' + (at(d.sector_label, i) || ''); }
+            for (var i = 0; i < d.lat.length; i++) {
+                var precision = at(d.precision, i), colour = at(d.colour, i), group = groups[at(d.sector, i)];
+                var exact = precision === "exact";
+                if (!exact && precision !== "city" && d.radius[i] > 0) {
+                    L.circle([d.lat0[i], d.lon0[i]], {radius: d.radius[i], color: colour, weight: 1,
                         dashArray: "2 6", fillOpacity: 0.04, interactive: false,
                         className: "kh-uncertainty"}).addTo(group);
                 }
-                L.circleMarker([p.lat, p.lon], {radius: exact ? 8 : 7, color: exact ? "#ffffff" : p.colour,
-                        weight: 2, dashArray: exact ? null : "3 3", fillColor: p.colour,
-                        fillOpacity: exact ? 0.95 : 0.45,
-                        className: "kh-park kh-precision-" + p.precision})
-                    .bindPopup(p.card, {maxWidth: 360})
-                    .bindTooltip(p.tooltip)
+                L.circleMarker([d.lat[i], d.lon[i]], {radius: exact ? 8 : 7, color: exact ? "#ffffff" : colour,
+                        weight: 2, dashArray: exact ? null : "3 3", fillColor: colour,
+                        fillOpacity: exact ? 0.95 : 0.45, className: "kh-park kh-precision-" + precision})
+                    .bindPopup(card.bind(null, i), {maxWidth: 360})
+                    .bindTooltip(tooltip.bind(null, i))
                     .addTo(group);
-            });
+            }
         })();
         {% endmacro %}
     """)
@@ -92,20 +113,20 @@ class ParkMarkers(MacroElement):
         super().__init__()
         self._name = "ParkMarkers"
         lat, lon = display_positions(parks)
-        table = pd.DataFrame({
-            "lat": lat, "lon": lon,
-            "lat0": parks.geometry.y.round(COORD_DECIMALS).to_numpy(),
-            "lon0": parks.geometry.x.round(COORD_DECIMALS).to_numpy(),
-            "sector": parks["sector"].astype(str).to_numpy(),
-            "precision": parks["precision"].astype(str).to_numpy(),
-            "radius": parks["uncertainty_m"].fillna(0).to_numpy(dtype="float64"),
-            "colour": parks["sector_colour"].fillna("#4d4d4d").to_numpy(),
-            "card": park_cards(parks, card_fields).to_numpy(dtype=object),
-            "tooltip": park_tooltips(parks).to_numpy(dtype=object),
+        values = card_values(parks, card_fields)
+        self.count = len(parks)
+        self.data = script_json({
+            "lat": lat.tolist(), "lon": lon.tolist(),
+            "lat0": parks.geometry.y.round(COORD_DECIMALS).tolist(),
+            "lon0": parks.geometry.x.round(COORD_DECIMALS).tolist(),
+            "radius": parks["uncertainty_m"].fillna(0).round(1).tolist(),
+            "sector": encoded(parks["sector"]), "precision": encoded(parks["precision"]),
+            "colour": encoded(parks["sector_colour"].fillna("#4d4d4d")),
+            "sector_label": encoded(escape_series(parks["sector_zh"])),
+            "name": encoded(values["name"]), "name_en": encoded(values["name_en"]),
+            "labels": card_labels(card_fields),
+            "fields": [encoded(values[field]) for field in card_fields],
         })
-        self.count = len(table)
-        self.columns = script_json(list(table.columns))
-        self.data = script_json(table.to_numpy(dtype=object).tolist())
         counts = parks.groupby("sector").size()
         registry = parks.drop_duplicates("sector").set_index("sector")
         self.layers = {

@@ -15,6 +15,7 @@ import openpyxl
 import pytest
 
 import layers
+from pagedata import page_parks
 from layers.cli import main
 
 SCRIPT = Path(sys.executable).parent / "kunshan-heatmap"
@@ -106,9 +107,7 @@ def undecodable_csv(tmp_path):
 # ---------------------------------------------------------------- page helpers
 
 def page_names(page):
-    rows = json.loads(re.search(r"var parks = (\[.*?\]);\n", page)[1])
-    columns = json.loads(re.search(r"var columns = (\[.*?\]);", page)[1])
-    cards = [dict(zip(columns, row))["card"] for row in rows]
+    cards = [park["card"] for park in page_parks(page)]
     return [html.unescape(re.search(r'<b class="kh-card-name">(.*?)</b>', card)[1]) for card in cards]
 
 

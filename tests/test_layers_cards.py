@@ -8,6 +8,7 @@ import re
 import pytest
 
 import geo
+from pagedata import page_parks
 import layers
 from layers import CARD_FIELDS, park_cards
 
@@ -47,11 +48,6 @@ def page(data):
     return layers.map_html(layers.park_heatmap(data.parks, areas=data.areas, outline=data.outline))
 
 
-def page_parks(page):
-    """The park rows embedded in the page, as dicts."""
-    columns = json.loads(re.search(r"var columns = (\[.*?\]);", page)[1])
-    rows = json.loads(re.search(r"var parks = (\[.*?\]);\n", page)[1])
-    return [dict(zip(columns, row)) for row in rows]
 
 
 def row_labels(card):

@@ -15,6 +15,7 @@ import pytest
 from pyproj import Geod
 
 import geo
+from pagedata import page_parks
 import layers
 from layers import AssetError, map_html, park_heatmap
 from layers.assets import asset, asset_bytes, assets
@@ -27,10 +28,6 @@ GEOD = Geod(ellps="WGS84")
 
 # ---------------------------------------------------------------- helpers reading the page
 
-def page_parks(page):
-    columns = json.loads(re.search(r"var columns = (\[.*?\]);", page)[1])
-    rows = json.loads(re.search(r"var parks = (\[.*?\]);\n", page)[1])
-    return [dict(zip(columns, row)) for row in rows]
 
 
 def overlays(page):
