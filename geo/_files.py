@@ -7,10 +7,11 @@ import datetime as dt
 import io
 import json
 from pathlib import Path
+from typing import NamedTuple
 
 from .errors import RegisterError
 
-__all__ = ["read_rows", "decode_text", "FORMATS"]
+__all__ = ["read_rows", "decode_text", "FORMATS", "Table", "CellNote"]
 
 FORMATS = {".csv": "csv", ".txt": "csv", ".xlsx": "xlsx", ".xlsm": "xlsx", ".geojson": "geojson",
            ".json": "geojson", ".parquet": "parquet"}
@@ -19,8 +20,24 @@ ENCODINGS = ("utf-8-sig", "gb18030")
 Rows = list[tuple[int, list]]
 
 
-def read_rows(path: Path, sheet: str | None = None) -> tuple[Rows, str]:
-    """Rows of a register file and its format name.
+class CellNote(NamedTuple):
+    """Something the reader noticed about one cell: a warning, or a reason to reject the row."""
+
+    row: int
+    position: int  # 0-based column position
+    value: object
+    message: str
+    reject: bool | str = False  # True, False, or "unless_placed": reject unless the row names a town or address
+
+
+class Table(NamedTuple):
+    rows: Rows
+    kind: str
+    notes: list[CellNote]
+
+
+def read_rows(path: Path, sheet: str | None = None) -> Table:
+    """Rows of a register file, its format name and notes about single cells.
 
     Row numbers are those a person sees: spreadsheet rows for CSV and XLSX (header included),
     feature numbers from 1 for GeoJSON, record numbers from 1 for Parquet.
@@ -33,25 +50,80 @@ def read_rows(path: Path, sheet: str | None = None) -> tuple[Rows, str]:
         raise RegisterError(f"{path}: no such file / 文件不存在")
     if sheet is not None and kind != "xlsx":
         raise RegisterError(f"{path}: --sheet applies to Excel files only, not {kind}")
-    reader = {"csv": _csv_rows, "xlsx": _xlsx_rows, "geojson": _geojson_rows, "parquet": _parquet_rows}[kind]
-    return (reader(path, sheet) if kind == "xlsx" else reader(path)), kind
+    if kind == "xlsx":
+        rows, notes = _xlsx_rows(path, sheet)
+    elif kind == "geojson":
+        rows, notes = _geojson_rows(path)
+    else:
+        rows, notes = (_csv_rows if kind == "csv" else _parquet_rows)(path), []
+    return Table(rows, kind, notes)
 
 
-def decode_text(data: bytes, name: str = "<bytes>") -> str:
-    """Decode strictly: UTF-8 (with or without BOM), then GB18030 (a superset of GBK); never with replacements."""
-    for encoding in ENCODINGS:
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
+def _strict(data: bytes, encoding: str) -> str | None:
+    try:
+        return data.decode(encoding)
+    except (UnicodeDecodeError, LookupError):
+        return None
+
+
+def _detected(data: bytes) -> str | None:
+    """Encoding guessed by charset-normalizer, when it is installed (only asked after the strict tries)."""
+    try:
+        from charset_normalizer import from_bytes
+    except ImportError:
+        return None
+    best = from_bytes(data[:200_000]).best()
+    return best.encoding if best is not None else None
+
+
+def decode_text(data: bytes, name: str = "<bytes>", plausible=None) -> str:
+    """Decode strictly, never with replacement characters: a UTF-16 BOM, then UTF-8 (with or without
+    BOM), then GB18030 (a superset of GBK); Big5 and a detector only after those.
+
+    ``plausible(text) -> bool`` checks the result (e.g. that the header holds known column names, not
+    mojibake); the first plausible decoding wins, else the first strict UTF-8 or GB18030 one.
+    """
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        candidates = ["utf-16"]
+    else:
+        candidates = [*ENCODINGS, "big5"]
+    decoded = []
+    for encoding in candidates:
+        text = _strict(data, encoding)
+        if text is None or "\ufffd" in text:
             continue
+        if plausible is None or plausible(text):
+            return text
+        if encoding in ENCODINGS:  # other encodings must prove themselves with a known header
+            decoded.append(text)
+    guess = _detected(data) if plausible is not None else None
+    text = _strict(data, guess) if guess else None
+    if text is not None and "\ufffd" not in text and plausible(text):
+        return text
+    if decoded:
+        return decoded[0]
     raise RegisterError(f"{name}: cannot decode as UTF-8 or GB18030/GBK; save the file as UTF-8 "
                         f"/ 无法以 UTF-8 或 GBK 解码，请另存为 UTF-8")
 
 
+def _known_header(text: str) -> bool:
+    """True when one of the first lines holds a known column name (the decoding is not mojibake)."""
+    from ._registry import column_fields, fold
+
+    known = column_fields()
+    for line in text.splitlines()[:20]:
+        cells = line.replace("\t", ",").split(",")
+        if any(fold(cell.strip().strip('"')) in known for cell in cells):
+            return True
+    return False
+
+
 def _csv_rows(path: Path) -> Rows:
-    text = decode_text(path.read_bytes(), str(path))
+    text = decode_text(path.read_bytes(), str(path), plausible=_known_header)
+    first = text.split("\n", 1)[0]
+    delimiter = "\t" if first.count("\t") > first.count(",") else ","
     try:
-        records = list(csv.reader(io.StringIO(text, newline="")))
+        records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     except csv.Error as error:
         raise RegisterError(f"{path}: not a readable CSV file: {error}") from None
     return [(number, record) for number, record in enumerate(records, start=1)]
@@ -67,11 +139,14 @@ def _cell_text(value):
     return str(value)
 
 
-def _xlsx_rows(path: Path, sheet: str | None) -> Rows:
+def _xlsx_rows(path: Path, sheet: str | None) -> tuple[Rows, list[CellNote]]:
+    """Values as Excel last saved them; merged ranges filled within the range; formulas without a
+    saved result noted (the cell reads empty, the row keeps its other values)."""
     import openpyxl  # a required dependency, imported where it is used
 
     try:
         book = openpyxl.load_workbook(path, data_only=True)
+        formulas = openpyxl.load_workbook(path, data_only=False)
     except Exception as error:  # openpyxl raises many types for a broken file
         raise RegisterError(f"{path}: not a readable Excel workbook: {type(error).__name__}: {error}") from None
     if sheet is None:
@@ -83,11 +158,27 @@ def _xlsx_rows(path: Path, sheet: str | None) -> Rows:
         ws = book[sheet]
     else:
         raise RegisterError(f"{path}: no sheet named {sheet!r}; sheets: {', '.join(book.sheetnames)}")
-    return [(number, [_cell_text(v) for v in values])
+    rows = [(number, [_cell_text(v) for v in values])
             for number, values in enumerate(ws.iter_rows(min_row=1, values_only=True), start=1)]
+    for merged in ws.merged_cells.ranges:
+        value = rows[merged.min_row - 1][1][merged.min_col - 1] if merged.min_row <= len(rows) else None
+        for number in range(merged.min_row, min(merged.max_row, len(rows)) + 1):
+            cells = rows[number - 1][1]
+            for column in range(merged.min_col, min(merged.max_col, len(cells)) + 1):
+                cells[column - 1] = value
+    notes = []
+    for number, cells in rows:
+        for position, value in enumerate(cells):
+            if value is None:
+                formula = formulas[ws.title].cell(row=number, column=position + 1).value
+                if isinstance(formula, str) and formula.startswith("="):
+                    notes.append(CellNote(number, position, formula,
+                                          "formula without a saved result: open and save the file in Excel "
+                                          "/ 公式没有缓存结果，请在 Excel 中打开并保存"))
+    return rows, notes
 
 
-def _geojson_rows(path: Path) -> Rows:
+def _geojson_rows(path: Path) -> tuple[Rows, list[CellNote]]:
     try:
         data = json.loads(decode_text(path.read_bytes(), str(path)))
     except json.JSONDecodeError as error:
@@ -102,24 +193,39 @@ def _geojson_rows(path: Path) -> Rows:
                 keys.append(key)
     header = [*keys, "lon", "lat"] if "lon" not in keys and "经度" not in keys else keys
     rows: Rows = [(0, header)]
+    notes: list[CellNote] = []
     for number, feature in enumerate(features, start=1):
         feature = feature if isinstance(feature, dict) else {}
         props = feature.get("properties") or {}
         cells = [_cell_text(props.get(key)) for key in keys]
         if len(header) > len(keys):
-            cells += _point_cells(feature.get("geometry"))
+            point, note = _point_cells(feature.get("geometry"))
+            cells += point
+            if note:
+                notes.append(CellNote(number, len(keys), json.dumps(feature.get("geometry"))[:80], *note))
         rows.append((number, cells))
-    return rows
+    return rows, notes
 
 
-def _point_cells(geometry) -> list:
-    """lon, lat of a Point geometry; other geometries give their coordinates as text to be reported."""
+def _point_cells(geometry) -> tuple[list, tuple[str, bool] | None]:
+    """([lon, lat], note) of a feature's geometry: a Point as it is; another geometry by a point
+    inside it (noted); a missing, empty or broken geometry is a reason to reject the row."""
+    import shapely
+
     if not geometry:
-        return [None, None]
-    coords = geometry.get("coordinates") if isinstance(geometry, dict) else None
-    if isinstance(geometry, dict) and geometry.get("type") == "Point" and isinstance(coords, list) and len(coords) >= 2:
-        return [_cell_text(coords[0]), _cell_text(coords[1])]
-    return [f"{geometry.get('type') if isinstance(geometry, dict) else geometry} geometry", None]
+        return [None, None], ("feature has no geometry and names no town or address / 要素没有几何，也没有镇名或地址",
+                              "unless_placed")
+    try:
+        shape = shapely.from_geojson(json.dumps(geometry))
+    except (shapely.errors.GEOSException, ValueError, TypeError):
+        return [None, None], ("geometry cannot be read / 几何无法读取", True)
+    if shape.is_empty:
+        return [None, None], ("empty geometry and no town or address / 几何为空，也没有镇名或地址", "unless_placed")
+    if shape.geom_type == "Point":
+        return [_cell_text(shape.x), _cell_text(shape.y)], None
+    point = shape.representative_point()
+    return ([_cell_text(point.x), _cell_text(point.y)],
+            (f"{shape.geom_type} placed at a point inside it / 以面内一点定位", False))
 
 
 def _parquet_rows(path: Path) -> Rows:

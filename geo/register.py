@@ -63,7 +63,7 @@ def read_register(source: str | Path, *, sheet: str | None = None) -> Register:
     RegisterError
         When the file cannot be read at all (unknown type, undecodable, no name column).
     """
-    rows, kind = read_rows(Path(source), sheet)
+    rows, kind, notes = read_rows(Path(source), sheet)
     rows = [(number, cells) for number, cells in rows if any(_filled(c) for c in cells)]
     if not rows:
         raise RegisterError(f"{source}: the file holds no rows / 文件为空")
@@ -92,11 +92,27 @@ def read_register(source: str | Path, *, sheet: str | None = None) -> Register:
     raw = raw[skipped.isna()]
 
     table, problems, warnings = _typed_table(raw, mapping)
-    report.add_warnings(warnings)
+    placed = raw.loc[table["town"].notna().to_numpy() | table["address"].notna().to_numpy(), "row"]
+    cell_problems, cell_warnings = _cell_notes(notes, headers, raw["row"], placed)
+    report.add_warnings(pd.concat([warnings, cell_warnings], ignore_index=True))
+    problems = pd.concat([problems, cell_problems], ignore_index=True)
     report.add_rejected(problems)
     table = table[~table["row"].isin(problems["row"])].reset_index(drop=True)
     columns = {name: header for name, (header, _) in mapping.items()}
     return Register(table=table, report=report, columns=columns)
+
+
+def _cell_notes(notes, headers: list[str], rows: pd.Series, placed: pd.Series) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The reader's cell notes on data rows as (problems, warnings) tables with header names; a note
+    that rejects "unless placed" is dropped for rows that name a town or address."""
+    frame = pd.DataFrame(notes, columns=["row", "position", "value", "message", "reject"])
+    frame = frame.loc[frame["row"].isin(rows)]
+    unless = frame["reject"].eq("unless_placed")
+    frame = frame.loc[~(unless & frame["row"].isin(placed))]
+    frame = frame.assign(column=[headers[p] if p < len(headers) else f"column {p + 1}" for p in frame["position"]])
+    reject = frame["reject"].astype(bool)
+    problems = frame.loc[reject].rename(columns={"message": "reason"})[["row", "column", "value", "reason"]]
+    return problems, frame.loc[~reject, ["row", "column", "value", "message"]]
 
 
 def _filled(cell) -> bool:

@@ -118,12 +118,29 @@ def test_utf8_bom_and_gbk_give_identical_tables(tmp_path):
 
 
 def test_undecodable_file_raises(tmp_path):
-    path = tmp_path / "latin1.csv"
-    path.write_bytes("name,town\ncafé,Zhangpu\n".encode("latin-1"))
+    path = tmp_path / "noise.csv"
+    path.write_bytes(bytes([0x81, 0x30, 0xFF, 0x2C, 0xC3, 0x28, 0xA0, 0xFF, 0x0A]) * 40)
     with pytest.raises(RegisterError, match="cannot decode as UTF-8 or GB18030/GBK") as info:
         read_register(path)
     assert isinstance(info.value, ValueError)
     assert str(path) in str(info.value)
+
+
+def test_detector_only_after_strict_utf8_and_gb18030(tmp_path):
+    # Latin-1 is neither UTF-8 nor GB18030: the detector is asked, and the known header proves the guess
+    path = tmp_path / "latin1.csv"
+    path.write_bytes("name,town\ncafé,Zhangpu\n".encode("latin-1"))
+    assert read_register(path).table["name"].tolist() == ["café"]
+
+
+def test_big5_register_is_not_read_as_gb18030_mojibake(tmp_path):
+    text = "園區名稱,所在鎮,總投資（億元）\n光電園,張浦鎮,12\n"
+    path = tmp_path / "big5.csv"
+    path.write_bytes(text.encode("big5"))
+    assert path.read_bytes().decode("gb18030")  # strictly decodable as GB18030, yet garbled
+    register = read_register(path)
+    assert register.columns["name"] == "園區名稱"
+    assert register.table["name"].tolist() == ["光電園"]
 
 
 @pytest.mark.parametrize("suffix", [".xls", ".docx", ".ods"])
@@ -360,21 +377,28 @@ def test_geojson_register(tmp_path):
          "geometry": {"type": "Polygon", "coordinates": [[[0, 0], [1, 0], [1, 1], [0, 0]]]}},
         {"type": "Feature", "properties": {"name": "", "investment": 12},
          "geometry": {"type": "Point", "coordinates": [120.9, 31.3]}},
+        {"type": "Feature", "properties": {"name": "D"}, "geometry": None},
+        {"type": "Feature", "properties": {"name": "E"}, "geometry": {"type": "Point", "coordinates": []}},
     ]}
     path = tmp_path / "parks.geojson"
     path.write_text(json.dumps(collection, ensure_ascii=False), encoding="utf-8")
     register = read_register(path)
     table = register.table
-    assert table["row"].tolist() == [1, 2]
-    assert table["name"].tolist() == ["A", "B"]
-    assert table["sector"].tolist() == ["robotics", "robotics"]
+    assert table["row"].tolist() == [1, 2, 3]
+    assert table["name"].tolist() == ["A", "B", "C"]
+    assert table["sector"].tolist() == ["robotics", "robotics", "other"]
     assert table["investment"].iloc[0] == 0.35
     assert (table["lon"].iloc[0], table["lat"].iloc[0]) == (120.95, 31.3)
-    assert math.isnan(table["lon"].iloc[1]) and table["town"].iloc[1] == "张浦"
+    assert math.isnan(table["lon"].iloc[1]) and table["town"].iloc[1] == "张浦"  # no geometry, but a town
+    assert (round(table["lon"].iloc[2], 6), round(table["lat"].iloc[2], 6)) == (0.75, 0.5)  # a point inside
     report = register.report
-    assert [(e["row"], e["column"], e["value"], e["reason"]) for e in report.rejected] == [
-        (3, "lon", "Polygon geometry", NOT_NUMBER), (4, "name", None, NAME_EMPTY)]
-    assert (report.rows_read, report.parks) == (4, 2)
+    assert [(e["row"], e["column"], e["reason"]) for e in report.rejected] == [
+        (4, "name", NAME_EMPTY),
+        (5, "lon", "feature has no geometry and names no town or address / 要素没有几何，也没有镇名或地址"),
+        (6, "lon", "empty geometry and no town or address / 几何为空，也没有镇名或地址")]
+    assert [(w["row"], w["message"]) for w in report.warnings if w["row"] == 3] == [
+        (3, "Polygon placed at a point inside it / 以面内一点定位")]
+    assert (report.rows_read, report.parks) == (6, 3)
     assert_accounted(report)
 
 

@@ -13,6 +13,7 @@ import pytest
 from branca.element import MacroElement
 
 import geo
+import geo._io
 import layers
 import layers.output
 from layers import AssetError, atomic_write, map_html, park_heatmap, write_map, write_table
@@ -97,7 +98,7 @@ def test_atomic_write_failing_fsync_leaves_the_old_file(earlier, monkeypatch):
     def broken_fsync(fd):
         raise OSError(5, "Input/output error")
 
-    monkeypatch.setattr(layers.output.os, "fsync", broken_fsync)
+    monkeypatch.setattr(geo._io.os, "fsync", broken_fsync)
     with pytest.raises(OSError, match="Input/output error"):
         atomic_write(earlier, b"new content that never lands")
     monkeypatch.undo()
@@ -108,7 +109,7 @@ def test_atomic_write_failing_rename_leaves_the_old_file(earlier, monkeypatch):
     def broken_replace(src, dst):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(layers.output.os, "replace", broken_replace)
+    monkeypatch.setattr(geo._io.os, "replace", broken_replace)
     with pytest.raises(OSError, match="No space left"):
         atomic_write(earlier, b"new content that never lands")
     monkeypatch.undo()
