@@ -5,6 +5,8 @@ Never imports folium: rendering lives in :mod:`layers`.
 
 from ._registry import sectors, statuses
 from .areas import METRIC_CRS, town_areas
+from .convert_file import convert_file
+from .datum import DATUMS, DatumWarning, convert, parse_datum, to_wgs84
 from .errors import GazetteerError, HeatmapError, RegisterError
 from .gazetteer import kunshan_gazetteer
 from .join import FIGURES, area_totals, join_parks, totals
@@ -15,6 +17,7 @@ from .report import Report
 from .units import base_unit, parse_amounts
 
 __all__ = [
+    "DATUMS", "DatumWarning", "convert", "convert_file", "parse_datum", "to_wgs84",
     "FIELDS", "FIGURES", "METRIC_CRS", "GazetteerError", "HeatmapError", "Parks", "Register", "RegisterError",
     "Report", "area_totals", "base_unit", "default_register_path", "join_parks", "kunshan_default",
     "kunshan_gazetteer", "kunshan_outline", "load_parks", "locate_parks", "parse_amounts", "programme",

@@ -28,7 +28,7 @@ def kunshan_gazetteer() -> gpd.GeoDataFrame:
     uncertainty_m (m), stats_code, confidence, coord_source, covers (towns a zone covers),
     aliases (other names), area_seed (True for the points that seed the schematic town areas).
     """
-    towns = gpd.read_file(data_path("kunshan_towns_points.geojson").open("rb"))
+    towns = gpd.read_file(str(data_path("kunshan_towns_points.geojson")))
     names = towns["name"].str.split(_SPLIT)
     towns["aliases"] = names.apply(lambda parts: [p for p in parts[1:] if p])
     towns["name"] = names.str[0]

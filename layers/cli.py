@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import argparse
 import sys
+import warnings
 from pathlib import Path
 
 import geo
+from geo.convert_file import convert_file
 from geo.errors import HeatmapError
 
 from .assets import fetch_assets
+from .basemaps import BASEMAPS
 from .heat import WEIGHTS
 from .heatmap import park_heatmap
 from .output import write_map, write_table
@@ -27,6 +30,8 @@ parks from a park register (CSV, Excel .xlsx, GeoJSON or Parquet; headers in Chi
   kunshan-heatmap demo                      map of the embedded 27 public parks
   kunshan-heatmap build parks.xlsx          map of your own register
   kunshan-heatmap validate parks.csv        check a register row by row, change nothing
+  kunshan-heatmap convert in.csv --from gcj02 --to wgs84 -o out.csv
+                                            convert coordinates between WGS-84, GCJ-02 (高德) and BD-09 (百度)
 """
 _REGISTER_HELP = ("register file: .csv (UTF-8 or GBK), .xlsx, .geojson or .parquet; one park per row with at "
                   "least a name column (园区名称/名称/name) and, for the position, 经度/纬度 (lon/lat, WGS-84) "
@@ -47,6 +52,16 @@ def _parser() -> argparse.ArgumentParser:
         sub.add_argument("--weight", choices=WEIGHTS, default="count",
                          help="what the heat weighs: count of parks, investment (亿元), floor_area (万㎡) "
                               "or output (亿元); default: count")
+        sub.add_argument("--basemap", choices=BASEMAPS, default="osm",
+                         help="tiles: osm, carto (key in KUNSHAN_CARTO_KEY), gaode, gaode-satellite (GCJ-02: "
+                              "every overlay is shifted to match), tianditu (key in KUNSHAN_TIANDITU_KEY); "
+                              "default: osm")
+
+    def datum_option(sub: argparse.ArgumentParser) -> None:
+        sub.add_argument("--datum", default="wgs84",
+                         help="datum of the register's coordinates: wgs84 (GPS, OpenStreetMap, Tianditu), gcj02 "
+                              "(高德/Gaode/AMap, Tencent picker), bd09 (百度/Baidu); a 坐标系/datum column "
+                              "overrides it per row; default: wgs84")
 
     demo = commands.add_parser("demo", help="write the map of the embedded Kunshan default (27 public parks)",
                                description="Write the map of the embedded Kunshan default: 27 parks named in "
@@ -58,6 +73,7 @@ def _parser() -> argparse.ArgumentParser:
                                             "the map as <output>.rejected.csv; the other parks are published.")
     build.add_argument("register", type=Path, help=_REGISTER_HELP)
     build.add_argument("--sheet", help="Excel sheet to read (default: the first visible sheet)")
+    datum_option(build)
     map_options(build, "<register name>.html in the current folder")
 
     validate = commands.add_parser("validate", help="check a register row by row (exit 0 ok, 1 rows rejected, "
@@ -67,7 +83,18 @@ def _parser() -> argparse.ArgumentParser:
                                                "some are, 2 when the file cannot be read.")
     validate.add_argument("register", type=Path, help=_REGISTER_HELP)
     validate.add_argument("--sheet", help="Excel sheet to read (default: the first visible sheet)")
+    datum_option(validate)
     validate.add_argument("--format", choices=("text", "json"), default="text", help="report format (default: text)")
+
+    convert = commands.add_parser("convert", help="convert lon/lat columns between WGS-84, GCJ-02 and BD-09",
+                                  description="Convert the longitude/latitude columns (经度/lon/lng, 纬度/lat) of a "
+                                              "CSV, XLSX or GeoJSON table between datums; every other column and "
+                                              "the row order are kept.")
+    convert.add_argument("input", type=Path, help="table to convert (.csv, .xlsx, .geojson)")
+    convert.add_argument("--from", dest="source", required=True, help="datum of the input: wgs84, gcj02, bd09")
+    convert.add_argument("--to", dest="target", required=True, help="datum to write: wgs84, gcj02, bd09")
+    convert.add_argument("-o", "--output", type=Path, required=True, help="file to write (same type as the input)")
+    convert.add_argument("--sheet", help="Excel sheet to convert (default: the first visible sheet)")
 
     assets = commands.add_parser("assets", help="fetch the pinned JS/CSS used by --offline (needs npm once)")
     assets.add_argument("action", choices=("fetch",), help="fetch: download with npm pack and verify by hash")
@@ -75,7 +102,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _publish(data: geo.Parks, output: Path, args: argparse.Namespace) -> int:
-    m = park_heatmap(data.parks, areas=data.areas, outline=data.outline, weight=args.weight)
+    m = park_heatmap(data.parks, areas=data.areas, outline=data.outline, weight=args.weight, basemap=args.basemap)
     path = write_map(m, output, offline=args.offline)
     rejected = output.with_name(output.stem + ".rejected.csv")
     write_table(data.report.rejected_frame(), rejected)
@@ -90,16 +117,35 @@ def _publish(data: geo.Parks, output: Path, args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", UserWarning)  # the project's warnings are UserWarnings
+        code = _run(args)
+    for warning in caught:
+        if issubclass(warning.category, UserWarning):
+            print(f"kunshan-heatmap: warning: {warning.message}", file=sys.stderr)
+    return code
+
+
+def _run(args: argparse.Namespace) -> int:
     try:
         if args.command == "demo":
             return _publish(geo.kunshan_default(), args.output or Path("kunshan-heatmap.html"), args)
         if args.command == "build":
-            data = geo.load_parks(args.register, sheet=args.sheet)
+            data = geo.load_parks(args.register, sheet=args.sheet, datum=args.datum)
             return _publish(data, args.output or Path(args.register.stem + ".html"), args)
         if args.command == "validate":
-            report = geo.load_parks(args.register, sheet=args.sheet).report
+            report = geo.load_parks(args.register, sheet=args.sheet, datum=args.datum).report
             print(report.to_json() if args.format == "json" else report.to_text())
             return 0 if report.ok else 1
+        if args.command == "convert":
+            summary = convert_file(args.input, args.output, from_datum=args.source, to_datum=args.target,
+                                   sheet=args.sheet)
+            print(f"{summary['converted']} points converted from {args.source} to {args.target}", file=sys.stderr)
+            if summary["skipped_rows"]:
+                print(f"rows left unchanged (no readable coordinates): "
+                      f"{', '.join(map(str, summary['skipped_rows']))}", file=sys.stderr)
+            print(args.output.resolve())
+            return 0
         for path in fetch_assets():
             print(path)
         return 0

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import folium
 import geopandas as gpd
-import xyzservices.providers as xyz
 
 from geo.join import area_totals
 from .areas import TownAreas
 from .assets import asset
+from .basemaps import basemap as find_basemap
+from .basemaps import companions, tile_layer, to_datum
 from .cards import CARD_FIELDS
 from .heat import WEIGHTS, HeatLayer, Weight, heat_points
 from .legend import Legend, weight_description
@@ -30,8 +31,9 @@ def _pinned_map(**kwargs) -> folium.Map:
 
 
 def park_heatmap(parks: gpd.GeoDataFrame, *, areas: gpd.GeoDataFrame | None = None,
-                 outline: gpd.GeoDataFrame | None = None, weight: Weight = "count", m: folium.Map | None = None,
-                 title: str = TITLE, card_fields: tuple[str, ...] = CARD_FIELDS) -> folium.Map:
+                 outline: gpd.GeoDataFrame | None = None, weight: Weight = "count", basemap: str = "osm",
+                 m: folium.Map | None = None, title: str = TITLE,
+                 card_fields: tuple[str, ...] = CARD_FIELDS) -> folium.Map:
     """The 园区热力图 of located, joined parks.
 
     Parameters
@@ -40,7 +42,9 @@ def park_heatmap(parks: gpd.GeoDataFrame, *, areas: gpd.GeoDataFrame | None = No
     areas : schematic town areas (:func:`geo.town_areas`); drawn with their totals when given.
     outline : county outline; drawn with its attribution when given.
     weight : what the heat weighs: ``count``, ``investment`` (亿元), ``floor_area`` (万㎡) or ``output`` (亿元).
-    m : an existing map to draw on; a new one (OpenStreetMap tiles) when None.
+    basemap : one of :data:`layers.basemaps.BASEMAPS`. Every overlay is converted to the basemap's
+        datum (GCJ-02 for Gaode), here and only here; the page also offers the other basemaps of that datum.
+    m : an existing map to draw on (its tiles must be in the datum of ``basemap``); a new one when None.
     card_fields : fields of each park card.
 
     Returns
@@ -51,13 +55,17 @@ def park_heatmap(parks: gpd.GeoDataFrame, *, areas: gpd.GeoDataFrame | None = No
         raise ValueError(f"weight={weight!r} is not one of {', '.join(WEIGHTS)}")
     if parks.crs is None or parks.crs.to_epsg() != 4326:
         raise ValueError(f"parks must be in EPSG:4326, got {parks.crs}")
+    datum = find_basemap(basemap).datum
     if m is None:
         m = _pinned_map()
-        folium.TileLayer(xyz.OpenStreetMap.Mapnik, name="OpenStreetMap").add_to(m)
+        for index, item in enumerate(companions(basemap)):
+            tile_layer(item, show=index == 0).add_to(m)
     if areas is not None:
-        TownAreas(area_totals(parks, areas)).add_to(m)
+        TownAreas(to_datum(area_totals(parks, areas), datum)).add_to(m)
     if outline is not None:
+        outline = to_datum(outline, datum)
         CountyOutline(outline).add_to(m)
+    parks = to_datum(parks, datum)
     points = heat_points(parks, weight)
     HeatLayer(points).add_to(m)
     markers = ParkMarkers(parks, card_fields=card_fields)

@@ -1,2 +1,37 @@
-import sys, pathlib
-sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent))
+"""Shared fixtures: a real headless Chromium (Debian's), driven by playwright."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+ARTIFACTS = Path(__file__).parent / "artifacts"
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's chromium through playwright (never a downloaded browser)."""
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: run `make test`, which installs Debian's chromium")
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+def open_offline(browser, path: Path, *, viewport=(1280, 860)):
+    """Open a page from a file with every non-file request refused: (page, refused URLs, page errors)."""
+    page = browser.new_page(viewport={"width": viewport[0], "height": viewport[1]})
+    remote, errors = [], []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.route(lambda url: not url.startswith("file:"), lambda route: (remote.append(route.request.url),
+                                                                       route.abort()))
+    page.goto(path.as_uri())
+    page.wait_for_function("typeof L !== 'undefined' && document.querySelector('.leaflet-container') !== null")
+    return page, remote, errors

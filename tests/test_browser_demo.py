@@ -10,25 +10,11 @@ import pytest
 import geo
 from layers.cli import main
 
-playwright_api = pytest.importorskip("playwright.sync_api", reason="playwright is a test dependency")
+from conftest import ARTIFACTS, open_offline
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 TILE = re.compile(r"^https://tile\.openstreetmap\.org/\d+/\d+/\d+\.png$")
-ARTIFACTS = Path(__file__).parent / "artifacts"
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: run `make test`, which installs Debian's chromium")
-    with playwright_api.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture(scope="module")
@@ -36,12 +22,7 @@ def demo_page(browser, tmp_path_factory):
     """The offline demo, opened from a file with the network cut: (page, remote requests, errors)."""
     output = tmp_path_factory.mktemp("demo") / "kunshan-heatmap.html"
     assert main(["demo", "--offline", "-o", str(output)]) == 0
-    page = browser.new_page(viewport={"width": 1280, "height": 860})
-    remote, errors = [], []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.route(lambda url: not url.startswith("file:"), lambda route: (remote.append(route.request.url),
-                                                                       route.abort()))
-    page.goto(output.as_uri())
+    page, remote, errors = open_offline(browser, output)
     page.wait_for_function("document.querySelectorAll('path.kh-park').length > 0")
     page.wait_for_timeout(500)
     ARTIFACTS.mkdir(exist_ok=True)

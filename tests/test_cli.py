@@ -31,7 +31,7 @@ ROWS = [
     ["合计", "", "", "", "", "23.5", "", "", ""],                                     # 7 skipped: totals
 ]
 PUBLISHED = ["甲测试园", "乙测试园", "丙测试园"]
-OUTSIDE = "point outside the Kunshan county outline (WGS-84 lon, lat) / 坐标不在昆山市范围内"
+OUTSIDE = "point outside the Kunshan county outline (lon, lat as given, WGS-84) / 坐标不在昆山市范围内"
 REJECTED_CSV = [["row", "column", "value", "reason"],
                 ["5", "经度", "121.47, 31.23", OUTSIDE],
                 ["6", "总投资（亿元）", "abc", "not a number / 不是数字"]]

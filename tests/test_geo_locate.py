@@ -17,7 +17,7 @@ ETDZ = (121.005, 31.355)
 HUAQIAO = (121.0998, 31.3006)
 JINXI = (120.905, 31.185)
 SEAT = (120.9514, 31.3844)  # 玉山镇, the city seat
-OUTSIDE = "point outside the Kunshan county outline (WGS-84 lon, lat) / 坐标不在昆山市范围内"
+OUTSIDE = "point outside the Kunshan county outline (lon, lat as given, WGS-84) / 坐标不在昆山市范围内"
 CITY_LEVEL = ("no coordinates, town or address: placed at city level, position within Kunshan unknown "
               "/ 无坐标、镇或地址：按市级示意定位")
 

@@ -1,0 +1,165 @@
+"""Convert the coordinates of a table file between datums, keeping everything else as it is."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from . import units
+from ._files import FORMATS, decode_text, read_rows
+from ._io import atomic_write
+from ._registry import column_fields
+from .datum import convert, parse_datum
+from .errors import RegisterError
+
+__all__ = ["convert_file", "ConversionSummary"]
+
+
+class ConversionSummary(dict):
+    """``{"converted": n, "skipped_rows": [row numbers whose coordinates could not be read]}``."""
+
+
+def convert_file(source: str | Path, output: str | Path, *, from_datum: str, to_datum: str,
+                 sheet: str | None = None) -> ConversionSummary:
+    """Convert the lon/lat columns (any alias: 经度/lon/lng/longitude, 纬度/lat/latitude) of a CSV, XLSX or
+    GeoJSON table from one datum to another; every other column, row and the row order stay as they are.
+    A 坐标系/datum column, when present, gives each row's own source datum and is set to ``to_datum``.
+
+    CSV keeps its encoding (UTF-8, with BOM if it had one, or GB18030); an Excel workbook keeps its
+    sheets, formats and formulas (only coordinate cells change); GeoJSON Point geometries are converted
+    too. Rows whose coordinates are empty or unreadable are left unchanged and listed in the summary.
+    The output is written atomically.
+    """
+    source, output = Path(source), Path(output)
+    from_datum, to_datum = parse_datum(from_datum), parse_datum(to_datum)
+    kind = FORMATS.get(source.suffix.casefold())
+    if kind not in ("csv", "xlsx", "geojson"):
+        raise RegisterError(f"{source}: convert reads .csv, .xlsx or .geojson files, not {source.suffix!r}")
+    if output.suffix.casefold() != source.suffix.casefold():
+        raise RegisterError(f"{output}: the output must have the input's type ({source.suffix})")
+    writer = {"csv": _convert_csv, "xlsx": _convert_xlsx, "geojson": _convert_geojson}[kind]
+    return writer(source, output, from_datum, to_datum, sheet)
+
+
+def _coordinate_columns(header: list, source: Path) -> tuple[int, int, int | None]:
+    """Positions of the lon, lat and (when present) datum columns."""
+    known = column_fields()
+    found = {}
+    for position, cell in enumerate(header):
+        stem = units.split_header_unit(str(cell))[0] if cell is not None else ""
+        field = known.get(stem, (None,))[0]
+        if field in ("lon", "lat", "datum"):
+            found.setdefault(field, position)
+    if not {"lon", "lat"} <= set(found):
+        raise RegisterError(f"{source}: no longitude and latitude columns (经度/lon, 纬度/lat) in the header "
+                            f"{[c for c in header if c is not None]}")
+    return found["lon"], found["lat"], found.get("datum")
+
+
+def _converted(lon_cells: list, lat_cells: list, datum_cells: list, from_datum: str, to_datum: str):
+    """(lon, lat, ok mask) of cell values read as degrees and converted; a row's own datum (a 坐标系
+    column) wins over ``from_datum``."""
+    lon = pd.to_numeric(pd.Series(lon_cells, dtype="object").astype("string").str.strip(), errors="coerce")
+    lat = pd.to_numeric(pd.Series(lat_cells, dtype="object").astype("string").str.strip(), errors="coerce")
+    lon, lat = lon.to_numpy(dtype="float64", na_value=np.nan), lat.to_numpy(dtype="float64", na_value=np.nan)
+    names = pd.Series(datum_cells, dtype="object")
+    sources = names.map({v: parse_datum(v) for v in names.dropna().unique() if str(v).strip()}).fillna(from_datum)
+    ok = np.isfinite(lon) & np.isfinite(lat)
+    out_lon, out_lat = lon.copy(), lat.copy()
+    for source in sources.unique():  # at most three datums
+        rows = ok & (sources == source).to_numpy()
+        if rows.any():
+            out_lon[rows], out_lat[rows] = convert(lon[rows], lat[rows], source, to_datum)
+    return out_lon, out_lat, ok
+
+
+def _cell(cells: list, position: int):
+    return cells[position] if position < len(cells) else None
+
+
+def _header_position(rows) -> int:
+    from .register import _header_index  # the same header detection as reading a register
+
+    filled = [(n, c) for n, c in rows if any(x is not None and str(x).strip() for x in c)]
+    return filled[_header_index(filled)][0] if filled else 1
+
+
+def _convert_csv(source: Path, output: Path, from_datum: str, to_datum: str, sheet) -> ConversionSummary:
+    data = source.read_bytes()
+    text = decode_text(data, str(source))
+    encoding = "utf-8-sig" if data.startswith(b"\xef\xbb\xbf") else ("utf-8" if _is_utf8(data) else "gb18030")
+    records = list(csv.reader(io.StringIO(text, newline="")))
+    header_number = _header_position(list(enumerate(records, start=1)))
+    lon_at, lat_at, datum_at = _coordinate_columns(records[header_number - 1], source)
+    body = records[header_number:]
+    lon, lat, ok = _converted([_cell(r, lon_at) for r in body], [_cell(r, lat_at) for r in body],
+                              [_cell(r, datum_at) if datum_at is not None else None for r in body],
+                              from_datum, to_datum)
+    for record, x, y, good in zip(body, lon, lat, ok):  # writing rows back is per row by nature
+        if good:
+            record[lon_at], record[lat_at] = repr(float(x)), repr(float(y))
+            if datum_at is not None and datum_at < len(record):
+                record[datum_at] = to_datum
+    buffer = io.StringIO(newline="")
+    csv.writer(buffer, lineterminator="\r\n" if "\r\n" in text else "\n").writerows(records)
+    atomic_write(output, buffer.getvalue().encode(encoding))
+    skipped = [header_number + 1 + i for i, (r, good) in enumerate(zip(body, ok)) if not good and any(r)]
+    return ConversionSummary(converted=int(ok.sum()), skipped_rows=skipped)
+
+
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _convert_xlsx(source: Path, output: Path, from_datum: str, to_datum: str, sheet) -> ConversionSummary:
+    import openpyxl
+
+    rows = read_rows(source, sheet).rows  # values (cached results), to find the header and read numbers
+    header_number = _header_position(rows)
+    lon_at, lat_at, datum_at = _coordinate_columns(rows[header_number - 1][1], source)
+    body = rows[header_number:]
+    lon, lat, ok = _converted([_cell(c, lon_at) for _, c in body], [_cell(c, lat_at) for _, c in body],
+                              [_cell(c, datum_at) if datum_at is not None else None for _, c in body],
+                              from_datum, to_datum)
+    book = openpyxl.load_workbook(source)  # formulas and formats kept
+    ws = book[sheet] if sheet else next(w for w in book.worksheets if w.sheet_state == "visible")
+    for (number, _), x, y, good in zip(body, lon, lat, ok):
+        if good:
+            ws.cell(row=number, column=lon_at + 1).value = float(x)
+            ws.cell(row=number, column=lat_at + 1).value = float(y)
+            if datum_at is not None:
+                ws.cell(row=number, column=datum_at + 1).value = to_datum
+    buffer = io.BytesIO()
+    book.save(buffer)
+    atomic_write(output, buffer.getvalue())
+    skipped = [number for (number, cells), good in zip(body, ok) if not good and any(c is not None for c in cells)]
+    return ConversionSummary(converted=int(ok.sum()), skipped_rows=skipped)
+
+
+def _convert_geojson(source: Path, output: Path, from_datum: str, to_datum: str, sheet) -> ConversionSummary:
+    from shapely import from_geojson, to_geojson, transform
+
+    data = json.loads(decode_text(source.read_bytes(), str(source)))
+    features = data.get("features") if isinstance(data, dict) else None
+    if not isinstance(features, list):
+        raise RegisterError(f"{source}: not a GeoJSON FeatureCollection (no 'features' list)")
+
+    def shift(xy: np.ndarray) -> np.ndarray:
+        return np.column_stack(convert(xy[:, 0], xy[:, 1], from_datum, to_datum))
+
+    with_geometry = [f for f in features if isinstance(f, dict) and f.get("geometry")]
+    geometries = from_geojson([json.dumps(f["geometry"]) for f in with_geometry]) if with_geometry else []
+    for feature, shifted in zip(with_geometry, transform(geometries, shift) if with_geometry else []):
+        feature["geometry"] = json.loads(to_geojson(shifted))
+    skipped = [n for n, f in enumerate(features, start=1) if not (isinstance(f, dict) and f.get("geometry"))]
+    atomic_write(output, json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8"))
+    return ConversionSummary(converted=len(with_geometry), skipped_rows=skipped)
