@@ -4,7 +4,7 @@ Every error a user can cause is a :class:`RegisterError` (also a ``ValueError``)
 the file, row, column and value where it can.
 """
 
-__all__ = ["HeatmapError", "RegisterError", "GazetteerError"]
+__all__ = ["HeatmapError", "RegisterError", "GazetteerError", "GeocodingError"]
 
 
 class HeatmapError(Exception):
@@ -17,3 +17,7 @@ class RegisterError(HeatmapError, ValueError):
 
 class GazetteerError(HeatmapError, LookupError):
     """A place name cannot be found in the gazetteer."""
+
+
+class GeocodingError(HeatmapError):
+    """A geocoder cannot be used as asked (unknown provider, missing key, bad option)."""

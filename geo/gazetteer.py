@@ -17,7 +17,7 @@ __all__ = ["kunshan_gazetteer", "match_places", "find_places_in", "CITY", "PRECI
 #: Name of the city-level entry (the city seat).
 CITY = "昆山市"
 #: Display radius of the uncertainty of each precision level, in metres.
-PRECISION_RADIUS_M = {"exact": 0, "town": 3000, "zone": 6000, "city": 12000}
+PRECISION_RADIUS_M = {"exact": 0, "road": 800, "town": 3000, "zone": 6000, "city": 12000, "region": 30000}
 _SPLIT = re.compile(r"[/()（）]")
 
 

@@ -10,7 +10,7 @@ import pandas as pd
 import shapely
 
 from .datum import DatumWarning, to_wgs84
-from .gazetteer import CITY, find_places_in, kunshan_gazetteer, match_places
+from .gazetteer import CITY, PRECISION_RADIUS_M, find_places_in, kunshan_gazetteer, match_places
 from .register import Register
 
 __all__ = ["locate_parks", "kunshan_outline"]
@@ -54,11 +54,12 @@ def locate_parks(register: Register, *, gazetteer: gpd.GeoDataFrame | None = Non
     """Give every accepted row of a register a point (EPSG:4326) and a precision.
 
     * ``lon``/``lat`` given: converted from the row's datum (``datum`` column) to WGS-84, then precision
-      ``exact``; a point outside ``outline`` after conversion is rejected. Longitude and latitude given
+      ``exact`` (or the row's ``precision``, e.g. ``town`` for a geocoded register); a point outside ``outline`` after conversion is rejected. Longitude and latitude given
       the wrong way round (the swapped point is in Kunshan, the given one is not) are swapped, with a warning.
     * else the ``town`` column names a town or zone of the gazetteer: precision ``town`` (or ``zone``
       for a zone covering several towns); an unknown name is rejected.
-    * else the ``address`` names one: the same, found in the address.
+    * else the ``address`` names one (read by :func:`geo.geocode_offline`): the same; an address naming
+      a place outside Kunshan, or several towns, is rejected.
     * else: precision ``city`` at the city seat, with a warning (position within Kunshan unknown).
 
     Adds columns ``host`` (gazetteer name), ``precision``, ``uncertainty_m`` (display radius, m),
@@ -79,8 +80,11 @@ def locate_parks(register: Register, *, gazetteer: gpd.GeoDataFrame | None = Non
     table = _to_wgs84(table)
     in_town = find_places_in(table["town"], gazetteer)  # e.g. 昆山市张浦镇 names 张浦镇
     named = match_places(table["town"], gazetteer).fillna(in_town.where(in_town.ne(CITY)))
-    in_address = find_places_in(table["address"], gazetteer)
-    host = named.fillna(in_address.where(table["town"].isna()))
+    from .geocoding import geocode_offline  # geocoding reads the outline from this module
+
+    by_address = geocode_offline(table["address"].where(~has_xy & table["town"].isna()), gazetteer)
+    in_address = by_address["source"].str.removeprefix("gazetteer:").where(by_address["status"].eq("ok"))
+    host = named.fillna(in_address)
     located_by = pd.Series(np.select([has_xy, named.notna(), host.notna()], ["coordinates", "town", "address"],
                                      "none"), index=table.index, dtype="string")
     host = host.fillna(CITY).where(~has_xy | host.notna())
@@ -88,11 +92,15 @@ def locate_parks(register: Register, *, gazetteer: gpd.GeoDataFrame | None = Non
     seat = places.loc[host.fillna(CITY).astype(str)]
     x = table["lon"].where(has_xy, seat.geometry.x.to_numpy())
     y = table["lat"].where(has_xy, seat.geometry.y.to_numpy())
-    precision = pd.Series(np.where(has_xy, "exact", seat["precision"].to_numpy()), index=table.index,
+    given = table["precision"] if "precision" in table.columns else pd.Series(pd.NA, index=table.index)
+    exact = given.fillna("exact").astype("string")  # coordinates are exact unless the file says (geocoded)
+    precision = pd.Series(np.where(has_xy, exact, seat["precision"].to_numpy()), index=table.index,
                           dtype="string")
-    uncertainty = pd.Series(np.where(has_xy, 0.0, seat["uncertainty_m"].to_numpy()), index=table.index)
+    uncertainty = pd.Series(np.where(has_xy, exact.map(PRECISION_RADIUS_M).astype("float64"),
+                                     seat["uncertainty_m"].to_numpy()), index=table.index)
 
     unknown_town = ~has_xy & table["town"].notna() & named.isna()
+    bad_address = by_address["status"].isin(["outside", "ambiguous"]).to_numpy()
     inside = shapely.contains_xy(outline.union_all(), x.to_numpy(), y.to_numpy())
     outside = has_xy & ~inside
     known = ", ".join(gazetteer.loc[gazetteer["kind"] != "city", "name"])
@@ -107,14 +115,21 @@ def locate_parks(register: Register, *, gazetteer: gpd.GeoDataFrame | None = Non
                                  + table.loc[outside, "datum_input"].fillna("wgs84").map(_DATUM_LABELS)
                                  + ") / 坐标不在昆山市范围内")}),
     ], ignore_index=True)
-    city_level = ~has_xy & host.eq(CITY) & ~unknown_town & located_by.eq("none")
+    city_level = ~has_xy & host.eq(CITY) & ~unknown_town & located_by.eq("none") & ~bad_address
     register.report.add_warnings(pd.DataFrame({
         "row": table.loc[city_level, "row"], "column": register.column_of("town"), "value": None,
         "message": "no coordinates, town or address: placed at city level, position within Kunshan unknown "
                    "/ 无坐标、镇或地址：按市级示意定位"}))
+    problems = pd.concat([problems, pd.DataFrame({
+        "row": table.loc[bad_address, "row"], "column": register.column_of("address"),
+        "value": table.loc[bad_address, "address"],
+        "reason": by_address.loc[bad_address, "status"].map({
+            "outside": "the address names a place outside Kunshan / 地址不在昆山市",
+            "ambiguous": "the address names several towns or zones / 地址含多个镇或板块"})
+        + " (" + by_address.loc[bad_address, "matched"].fillna("") + ")"})], ignore_index=True)
     register.report.add_rejected(problems)
 
     parks = gpd.GeoDataFrame(
         table.assign(host=host, precision=precision, uncertainty_m=uncertainty, located_by=located_by),
         geometry=gpd.points_from_xy(x, y), crs="EPSG:4326")
-    return parks[~(unknown_town | outside)].reset_index(drop=True)
+    return parks[~(unknown_town | outside | bad_address)].reset_index(drop=True)

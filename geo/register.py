@@ -13,6 +13,7 @@ from . import units
 from ._files import read_rows
 from ._registry import column_fields, field_kinds, fold, lookup_table, sectors, statuses
 from .datum import parse_datum
+from .gazetteer import PRECISION_RADIUS_M
 from .errors import RegisterError
 from .report import Report
 
@@ -20,7 +21,7 @@ __all__ = ["Register", "read_register", "FIELDS"]
 
 #: Canonical fields of a register table, always present (NA where the file has no such column).
 FIELDS = ["id", "name", "name_en", "sector", "sector_detail", "town", "status", "year", "investment", "floor_area",
-          "land", "output", "lon", "lat", "datum", "address", "website", "source", "note"]
+          "land", "output", "lon", "lat", "datum", "precision", "address", "website", "source", "note"]
 _AMOUNTS = ["investment", "floor_area", "land", "output"]
 _TOTALS = re.compile(r"^(?:合计|总计|小计|共计|总和|(?:total|subtotal|sum)\b)", re.IGNORECASE)
 _NOTES = re.compile(r"^(?:注|备注|说明|数据来源|资料来源|来源|note|notes|source)\s*[:：]|^\*", re.IGNORECASE)
@@ -210,6 +211,13 @@ def _typed_table(raw: pd.DataFrame, mapping, file_datum: str) -> tuple[pd.DataFr
             table[name] = parsed.values
         elif name in ("lon", "lat"):
             continue
+        elif name == "precision":
+            folded = units.fold_series(values)
+            unknown = folded.notna() & ~folded.isin(PRECISION_RADIUS_M)
+            problems.append(_issues(raw["row"], header, values, pd.Series(
+                f"unknown precision (allowed: {', '.join(PRECISION_RADIUS_M)}) / 定位精度无法识别",
+                index=raw.index, dtype="string").where(unknown), "reason"))
+            table[name] = folded.where(~unknown)
         elif name == "datum":
             codes, unknown = _datums(values, file_datum)
             problems.append(_issues(raw["row"], header, values, pd.Series(

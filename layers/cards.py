@@ -16,9 +16,11 @@ _LABELS = {"sector": "主导产业 Sector", "status": "状态 Status", "year": "
            "precision": "位置 Location", "address": "地址 Address", "website": "网址 Website",
            "source": "来源 Source", **{k: f"{v[0]} {v[1]}" for k, v in FIGURE_LABELS.items()}}
 _PRECISION = {"exact": "精确坐标 exact coordinates",
+              "road": "位置为示意（道路级）approximate: road level",
               "town": "位置为示意（镇/板块级）approximate: town level",
               "zone": "位置为示意（板块级）approximate: zone level",
-              "city": "位置不详（市级示意）unknown within Kunshan"}
+              "city": "位置不详（市级示意）unknown within Kunshan",
+              "region": "位置不详（地区级）unknown: regional level"}
 
 
 def _pair(zh: pd.Series, en: pd.Series) -> pd.Series:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import geo
 from geo.convert_file import convert_file
+from geo.geocode_file import geocode_register
 from geo.errors import HeatmapError
 
 from .assets import fetch_assets
@@ -30,6 +31,7 @@ parks from a park register (CSV, Excel .xlsx, GeoJSON or Parquet; headers in Chi
   kunshan-heatmap demo                      map of the embedded 27 public parks
   kunshan-heatmap build parks.xlsx          map of your own register
   kunshan-heatmap validate parks.csv        check a register row by row, change nothing
+  kunshan-heatmap geocode parks.xlsx -o located.xlsx   coordinates for rows with only an address/town
   kunshan-heatmap convert in.csv --from gcj02 --to wgs84 -o out.csv
                                             convert coordinates between WGS-84, GCJ-02 (高德) and BD-09 (百度)
 """
@@ -96,6 +98,27 @@ def _parser() -> argparse.ArgumentParser:
     convert.add_argument("-o", "--output", type=Path, required=True, help="file to write (same type as the input)")
     convert.add_argument("--sheet", help="Excel sheet to convert (default: the first visible sheet)")
 
+    geocode = commands.add_parser("geocode", help="give coordinates to the rows of a register that have none",
+                                  description="Geocode the rows without coordinates by their address (else their "
+                                              "town) and write the register with lon/lat (WGS-84), precision, "
+                                              "location_source and geocode_status columns. Offline by default "
+                                              "(the Kunshan gazetteer); online providers need a key in the "
+                                              "environment (KUNSHAN_AMAP_KEY, KUNSHAN_BAIDU_AK) or, for Nominatim, "
+                                              "a contact in KUNSHAN_NOMINATIM_USER_AGENT. Results are cached in "
+                                              "SQLite: a re-run asks again only what failed.")
+    geocode.add_argument("register", type=Path, help=_REGISTER_HELP)
+    geocode.add_argument("--provider", choices=("offline", "amap", "baidu", "nominatim"), default="offline",
+                         help="geocoder (default: offline)")
+    geocode.add_argument("-o", "--output", type=Path, required=True, help="register to write (.csv or .xlsx)")
+    geocode.add_argument("--cache", type=Path, default=None,
+                         help="SQLite cache (default: $KUNSHAN_HEATMAP_GEOCACHE or ~/.cache/kunshan-heatmap/"
+                              "geocode.sqlite)")
+    geocode.add_argument("--expect", choices=("exact", "road", "town", "zone", "city"), default=None,
+                         help="flag for review the results coarser than this precision")
+    geocode.add_argument("--sheet", help="Excel sheet to read (default: the first visible sheet)")
+    geocode.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
+    datum_option(geocode)
+
     assets = commands.add_parser("assets", help="fetch the pinned JS/CSS used by --offline (needs npm once)")
     assets.add_argument("action", choices=("fetch",), help="fetch: download with npm pack and verify by hash")
     return parser
@@ -146,12 +169,28 @@ def _run(args: argparse.Namespace) -> int:
                       f"{', '.join(map(str, summary['skipped_rows']))}", file=sys.stderr)
             print(args.output.resolve())
             return 0
+        if args.command == "geocode":
+            table, report = geocode_register(args.register, args.output, provider=args.provider, sheet=args.sheet,
+                                             datum=args.datum, cache_path=args.cache, expected_precision=args.expect,
+                                             progress=not args.no_progress)
+            counts = table["geocode_status"].value_counts().sort_index()
+            print("; ".join(f"{status}: {n}" for status, n in counts.items())
+                  + f"; to review: {int(table['review'].sum())}; rejected rows: {len(report.rejected)}",
+                  file=sys.stderr)
+            print(args.output.resolve())
+            return 0
         for path in fetch_assets():
             print(path)
         return 0
     except HeatmapError as error:
         print(f"kunshan-heatmap: error: {error}", file=sys.stderr)
         return 2
+    except ValueError as error:  # an option the command cannot use (e.g. an output type)
+        print(f"kunshan-heatmap: error: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("kunshan-heatmap: interrupted; finished results are kept (a re-run resumes)", file=sys.stderr)
+        return 130
     except OSError as error:  # e.g. the output is a folder, or not writable
         print(f"kunshan-heatmap: error: cannot write {error.filename or ''}: {error.strerror or error}",
               file=sys.stderr)

@@ -62,10 +62,10 @@ def located(tmp_path_factory):
 def test_located_parks_crs_and_rows(located):
     register, parks = located
     assert parks.crs.to_epsg() == 4326
-    assert parks["row"].tolist() == [2, 3, 4, 5, 6, 7, 8, 11, 12, 13]
+    assert parks["row"].tolist() == [2, 3, 4, 5, 6, 7, 8, 11, 12]
     assert len(register.table) == 12  # the register's own table is unchanged
     report = register.report
-    assert (report.rows_read, report.parks, len(report.rejected), len(report.skipped)) == (12, 10, 2, 0)
+    assert (report.rows_read, report.parks, len(report.rejected), len(report.skipped)) == (12, 9, 3, 0)
     assert_accounted(report)
 
 
@@ -111,13 +111,20 @@ def test_zone_covering_several_towns(located):
 
 def test_no_location_gives_city_precision_with_a_warning(located):
     register, parks = located
-    for name in ("无址园", "外地址园"):
-        park = parks.loc[name]
-        assert (park["host"], park["precision"], park["located_by"], park["uncertainty_m"]) == (
-            "昆山市", "city", "none", 12000.0)
-        assert xy(park.geometry) == SEAT
+    park = parks.loc["无址园"]
+    assert (park["host"], park["precision"], park["located_by"], park["uncertainty_m"]) == (
+        "昆山市", "city", "none", 12000.0)
+    assert xy(park.geometry) == SEAT
     city = [w for w in register.report.warnings if w["message"] == CITY_LEVEL]
-    assert [(w["row"], w["column"]) for w in city] == [(11, "所在镇"), (13, "所在镇")]
+    assert [(w["row"], w["column"]) for w in city] == [(11, "所在镇")]
+
+
+def test_address_outside_kunshan_is_rejected(located):
+    register, parks = located
+    assert "外地址园" not in parks.index
+    entry = next(e for e in register.report.rejected if e["row"] == 13)
+    assert (entry["column"], entry["value"]) == ("地址", "上海市黄浦区南京东路1号")
+    assert entry["reason"] == "the address names a place outside Kunshan / 地址不在昆山市 (上海市)"
 
 
 def test_unknown_town_is_rejected(located):
