@@ -11,7 +11,7 @@ from typing import NamedTuple
 
 from .errors import RegisterError
 
-__all__ = ["read_rows", "decode_text", "FORMATS", "Table", "CellNote"]
+__all__ = ["read_rows", "decode_text", "decode_bytes", "csv_text", "csv_delimiter", "FORMATS", "Table", "CellNote"]
 
 FORMATS = {".csv": "csv", ".txt": "csv", ".xlsx": "xlsx", ".xlsm": "xlsx", ".geojson": "geojson",
            ".json": "geojson", ".parquet": "parquet"}
@@ -77,7 +77,12 @@ def _detected(data: bytes) -> str | None:
 
 
 def decode_text(data: bytes, name: str = "<bytes>", plausible=None) -> str:
-    """Decode strictly, never with replacement characters: a UTF-16 BOM, then UTF-8 (with or without
+    """The text of :func:`decode_bytes`."""
+    return decode_bytes(data, name, plausible)[0]
+
+
+def decode_bytes(data: bytes, name: str = "<bytes>", plausible=None) -> tuple[str, str]:
+    """(text, encoding). Decode strictly, never with replacement characters: a UTF-16 BOM, then UTF-8 (with or without
     BOM), then GB18030 (a superset of GBK); Big5 and a detector only after those.
 
     ``plausible(text) -> bool`` checks the result (e.g. that the header holds known column names, not
@@ -93,13 +98,13 @@ def decode_text(data: bytes, name: str = "<bytes>", plausible=None) -> str:
         if text is None or "\ufffd" in text:
             continue
         if plausible is None or plausible(text):
-            return text
+            return text, encoding
         if encoding in ENCODINGS:  # other encodings must prove themselves with a known header
-            decoded.append(text)
+            decoded.append((text, encoding))
     guess = _detected(data) if plausible is not None else None
     text = _strict(data, guess) if guess else None
     if text is not None and "\ufffd" not in text and plausible(text):
-        return text
+        return text, guess
     if decoded:
         return decoded[0]
     raise RegisterError(f"{name}: cannot decode as UTF-8 or GB18030/GBK; save the file as UTF-8 "
@@ -118,12 +123,21 @@ def _known_header(text: str) -> bool:
     return False
 
 
-def _csv_rows(path: Path) -> Rows:
-    text = decode_text(path.read_bytes(), str(path), plausible=_known_header)
+def csv_delimiter(text: str) -> str:
+    """Tab for tab-separated text (Excel's "Unicode text"), else comma."""
     first = text.split("\n", 1)[0]
-    delimiter = "\t" if first.count("\t") > first.count(",") else ","
+    return "\t" if first.count("\t") > first.count(",") else ","
+
+
+def csv_text(data: bytes, name: str) -> tuple[str, str]:
+    """(text, encoding) of a CSV file's bytes, checked against mojibake by its header."""
+    return decode_bytes(data, name, plausible=_known_header)
+
+
+def _csv_rows(path: Path) -> Rows:
+    text, _ = csv_text(path.read_bytes(), str(path))
     try:
-        records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+        records = list(csv.reader(io.StringIO(text, newline=""), delimiter=csv_delimiter(text)))
     except csv.Error as error:
         raise RegisterError(f"{path}: not a readable CSV file: {error}") from None
     return [(number, record) for number, record in enumerate(records, start=1)]

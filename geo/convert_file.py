@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from . import units
-from ._files import FORMATS, decode_text, read_rows
+from ._files import FORMATS, csv_delimiter, csv_text, decode_text, read_rows
 from ._io import atomic_write
 from ._registry import column_fields
 from .datum import convert, parse_datum
@@ -61,14 +61,32 @@ def _coordinate_columns(header: list, source: Path) -> tuple[int, int, int | Non
     return found["lon"], found["lat"], found.get("datum")
 
 
-def _converted(lon_cells: list, lat_cells: list, datum_cells: list, from_datum: str, to_datum: str):
+def _sources(names: pd.Series, rows: list[int], from_datum: str) -> pd.Series:
+    """Source datum per row: the row's own (a 坐标系 column), else ``from_datum``; an unknown name is an
+    error naming its rows."""
+    text = names.astype("string").str.strip().replace("", pd.NA)
+    known, unknown = {}, []
+    for value in text.dropna().unique():  # a few distinct names, not rows
+        try:
+            known[value] = parse_datum(value)
+        except RegisterError:
+            unknown.append(value)
+    if unknown:
+        bad = text.isin(unknown).to_numpy()
+        where = ", ".join(f"row {row}: {value!r}" for row, value in zip(pd.Series(rows)[bad], text[bad]))
+        raise RegisterError(f"unknown datum in the 坐标系/datum column ({where}); allowed: wgs84, gcj02, bd09 "
+                            f"/ 坐标系无法识别")
+    return text.map(known).astype("object").where(text.notna(), from_datum)
+
+
+def _converted(lon_cells: list, lat_cells: list, datum_cells: list, rows: list[int], from_datum: str,
+               to_datum: str):
     """(lon, lat, ok mask) of cell values read as degrees and converted; a row's own datum (a 坐标系
     column) wins over ``from_datum``."""
     lon = pd.to_numeric(pd.Series(lon_cells, dtype="object").astype("string").str.strip(), errors="coerce")
     lat = pd.to_numeric(pd.Series(lat_cells, dtype="object").astype("string").str.strip(), errors="coerce")
     lon, lat = lon.to_numpy(dtype="float64", na_value=np.nan), lat.to_numpy(dtype="float64", na_value=np.nan)
-    names = pd.Series(datum_cells, dtype="object")
-    sources = names.map({v: parse_datum(v) for v in names.dropna().unique() if str(v).strip()}).fillna(from_datum)
+    sources = _sources(pd.Series(datum_cells, dtype="object"), rows, from_datum)
     ok = np.isfinite(lon) & np.isfinite(lat)
     out_lon, out_lat = lon.copy(), lat.copy()
     for source in sources.unique():  # at most three datums
@@ -91,33 +109,27 @@ def _header_position(rows) -> int:
 
 def _convert_csv(source: Path, output: Path, from_datum: str, to_datum: str, sheet) -> ConversionSummary:
     data = source.read_bytes()
-    text = decode_text(data, str(source))
-    encoding = "utf-8-sig" if data.startswith(b"\xef\xbb\xbf") else ("utf-8" if _is_utf8(data) else "gb18030")
-    records = list(csv.reader(io.StringIO(text, newline="")))
+    text, encoding = csv_text(data, str(source))  # written back in the same encoding, BOM or not
+    if encoding == "utf-8-sig" and not data.startswith(b"\xef\xbb\xbf"):
+        encoding = "utf-8"
+    delimiter = csv_delimiter(text)
+    records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     header_number = _header_position(list(enumerate(records, start=1)))
     lon_at, lat_at, datum_at = _coordinate_columns(records[header_number - 1], source)
     body = records[header_number:]
     lon, lat, ok = _converted([_cell(r, lon_at) for r in body], [_cell(r, lat_at) for r in body],
                               [_cell(r, datum_at) if datum_at is not None else None for r in body],
-                              from_datum, to_datum)
+                              list(range(header_number + 1, len(records) + 1)), from_datum, to_datum)
     for record, x, y, good in zip(body, lon, lat, ok):  # writing rows back is per row by nature
         if good:
             record[lon_at], record[lat_at] = repr(float(x)), repr(float(y))
             if datum_at is not None and datum_at < len(record):
                 record[datum_at] = to_datum
     buffer = io.StringIO(newline="")
-    csv.writer(buffer, lineterminator="\r\n" if "\r\n" in text else "\n").writerows(records)
+    csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n" if "\r\n" in text else "\n").writerows(records)
     atomic_write(output, buffer.getvalue().encode(encoding))
     skipped = [header_number + 1 + i for i, (r, good) in enumerate(zip(body, ok)) if not good and any(r)]
     return ConversionSummary(converted=int(ok.sum()), skipped_rows=skipped)
-
-
-def _is_utf8(data: bytes) -> bool:
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError:
-        return False
-    return True
 
 
 def _convert_xlsx(source: Path, output: Path, from_datum: str, to_datum: str, sheet) -> ConversionSummary:
@@ -129,7 +141,7 @@ def _convert_xlsx(source: Path, output: Path, from_datum: str, to_datum: str, sh
     body = rows[header_number:]
     lon, lat, ok = _converted([_cell(c, lon_at) for _, c in body], [_cell(c, lat_at) for _, c in body],
                               [_cell(c, datum_at) if datum_at is not None else None for _, c in body],
-                              from_datum, to_datum)
+                              [number for number, _ in body], from_datum, to_datum)
     book = openpyxl.load_workbook(source)  # formulas and formats kept
     ws = book[sheet] if sheet else next(w for w in book.worksheets if w.sheet_state == "visible")
     for (number, _), x, y, good in zip(body, lon, lat, ok):
@@ -146,20 +158,48 @@ def _convert_xlsx(source: Path, output: Path, from_datum: str, to_datum: str, sh
 
 
 def _convert_geojson(source: Path, output: Path, from_datum: str, to_datum: str, sheet) -> ConversionSummary:
+    """Geometries (z kept) and lon/lat properties (any alias) of every feature, each feature by its own
+    datum property when it has one."""
     from shapely import from_geojson, to_geojson, transform
 
     data = json.loads(decode_text(source.read_bytes(), str(source)))
     features = data.get("features") if isinstance(data, dict) else None
     if not isinstance(features, list):
         raise RegisterError(f"{source}: not a GeoJSON FeatureCollection (no 'features' list)")
+    features = [f if isinstance(f, dict) else {} for f in features]
+    properties = [f.get("properties") or {} for f in features]
+    keys = list(dict.fromkeys(key for props in properties for key in props))
+    fields = {column_fields().get(units.split_header_unit(str(k))[0], (None,))[0]: k for k in reversed(keys)}
+    numbers = list(range(1, len(features) + 1))
+    datum_key = fields.get("datum")
+    sources = _sources(pd.Series([p.get(datum_key) for p in properties], dtype="object"), numbers, from_datum)
 
-    def shift(xy: np.ndarray) -> np.ndarray:
-        return np.column_stack(convert(xy[:, 0], xy[:, 1], from_datum, to_datum))
+    with_geometry = [i for i, f in enumerate(features) if f.get("geometry")]
+    for source_datum in sources.iloc[with_geometry].unique():  # at most three datums
+        chosen = [i for i in with_geometry if sources.iloc[i] == source_datum]
 
-    with_geometry = [f for f in features if isinstance(f, dict) and f.get("geometry")]
-    geometries = from_geojson([json.dumps(f["geometry"]) for f in with_geometry]) if with_geometry else []
-    for feature, shifted in zip(with_geometry, transform(geometries, shift) if with_geometry else []):
-        feature["geometry"] = json.loads(to_geojson(shifted))
-    skipped = [n for n, f in enumerate(features, start=1) if not (isinstance(f, dict) and f.get("geometry"))]
+        def shift(xyz: np.ndarray, datum=source_datum) -> np.ndarray:
+            shifted = xyz.copy()
+            shifted[:, 0], shifted[:, 1] = convert(xyz[:, 0], xyz[:, 1], datum, to_datum)
+            return shifted
+
+        shapes = from_geojson([json.dumps(features[i]["geometry"]) for i in chosen])
+        for i, shape in zip(chosen, transform(shapes, shift, include_z=True)):
+            features[i]["geometry"] = json.loads(to_geojson(shape))
+
+    converted = np.zeros(len(features), dtype=bool)
+    if "lon" in fields and "lat" in fields:
+        lon, lat, converted = _converted([p.get(fields["lon"]) for p in properties],
+                                         [p.get(fields["lat"]) for p in properties],
+                                         [p.get(datum_key) for p in properties], numbers, from_datum, to_datum)
+        for props, x, y, good in zip(properties, lon, lat, converted):
+            if good:
+                props[fields["lon"]], props[fields["lat"]] = float(x), float(y)
+    if datum_key:
+        for feature, props, index in zip(features, properties, numbers):
+            if feature.get("geometry") or converted[index - 1]:
+                props[datum_key] = to_datum
+    located = {i for i in with_geometry} | {i for i in range(len(features)) if converted[i]}
+    skipped = [n for n in numbers if n - 1 not in located]
     atomic_write(output, json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8"))
-    return ConversionSummary(converted=len(with_geometry), skipped_rows=skipped)
+    return ConversionSummary(converted=len(located), skipped_rows=skipped)
