@@ -51,7 +51,7 @@ def lookup_table(vocabulary: pd.DataFrame) -> dict[str, str]:
     """Folded code / 中文 / English / alias -> code."""
     table: dict[str, str] = {}
     for code, row in vocabulary.iterrows():  # registry of ~20 rows, not data
-        for name in [code, row["zh"], row["en"], *row["aliases"]]:
+        for name in [code, row["zh"], row["en"], row.get("zh_hant") or row["zh"], *row["aliases"]]:
             table.setdefault(fold(name), code)
     return table
 

@@ -20,7 +20,7 @@ from .report import Report
 __all__ = ["Register", "read_register", "FIELDS"]
 
 #: Canonical fields of a register table, always present (NA where the file has no such column).
-FIELDS = ["id", "name", "name_en", "sector", "sector_detail", "town", "status", "year", "investment", "floor_area",
+FIELDS = ["id", "name", "name_en", "name_zh_hant", "sector", "sector_detail", "town", "status", "year", "investment", "floor_area",
           "land", "output", "lon", "lat", "datum", "precision", "address", "website", "source", "note"]
 _AMOUNTS = ["investment", "floor_area", "land", "output"]
 _TOTALS = re.compile(r"^(?:合计|总计|小计|共计|总和|(?:total|subtotal|sum)\b)", re.IGNORECASE)

@@ -16,7 +16,9 @@ from geo.convert_file import convert_file
 from geo.geocode_file import geocode_register
 from geo.errors import HeatmapError
 
+from .app import LANGUAGES
 from .assets import fetch_assets
+from .embed import embed_snippet
 from .basemaps import BASEMAPS
 from .heat import WEIGHTS
 from .heatmap import park_heatmap
@@ -32,6 +34,7 @@ parks from a park register (CSV, Excel .xlsx, GeoJSON or Parquet; headers in Chi
   kunshan-heatmap build parks.xlsx          map of your own register
   kunshan-heatmap validate parks.csv        check a register row by row, change nothing
   kunshan-heatmap geocode parks.xlsx -o located.xlsx   coordinates for rows with only an address/town
+  kunshan-heatmap embed https://maps.example.org/kunshan.html   iframe snippet for a portal
   kunshan-heatmap convert in.csv --from gcj02 --to wgs84 -o out.csv
                                             convert coordinates between WGS-84, GCJ-02 (高德) and BD-09 (百度)
 """
@@ -119,6 +122,16 @@ def _parser() -> argparse.ArgumentParser:
     geocode.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
     datum_option(geocode)
 
+    embed = commands.add_parser("embed", help="print an iframe snippet that embeds a published map in a portal",
+                                description="Print a responsive, sandboxed iframe snippet for a map published at "
+                                            "URL (serve the map from its own origin; the sandbox has no "
+                                            "allow-same-origin, so the map cannot touch the portal). The host page "
+                                            "can drive the map with postMessage; see the README.")
+    embed.add_argument("url", help="where the map is published (https://... or a relative path)")
+    embed.add_argument("--title", default="昆山园区热力图 Kunshan park heatmap", help="iframe title (accessibility)")
+    embed.add_argument("--aspect", default="4/3", help="width/height ratio of the frame (default: 4/3)")
+    embed.add_argument("--language", choices=LANGUAGES, default=None, help="language the map opens in")
+
     assets = commands.add_parser("assets", help="fetch the pinned JS/CSS used by --offline (needs npm once)")
     assets.add_argument("action", choices=("fetch",), help="fetch: download with npm pack and verify by hash")
     return parser
@@ -178,6 +191,9 @@ def _run(args: argparse.Namespace) -> int:
                   + f"; to review: {int(table['review'].sum())}; rejected rows: {len(report.rejected)}",
                   file=sys.stderr)
             print(args.output.resolve())
+            return 0
+        if args.command == "embed":
+            print(embed_snippet(args.url, title=args.title, aspect=args.aspect, language=args.language))
             return 0
         for path in fetch_assets():
             print(path)

@@ -14,14 +14,14 @@ from ._geojson import COORD_DECIMALS
 from ._html import script_json
 from .assets import asset
 
-__all__ = ["HeatLayer", "Weight", "WEIGHTS", "heat_points"]
+__all__ = ["HeatLayer", "Weight", "WEIGHTS", "heat_points", "heat_weights"]
 
 Weight = Literal["count", "investment", "floor_area", "output"]
 WEIGHTS: tuple[str, ...] = ("count", "investment", "floor_area", "output")
 
 
-def heat_points(parks: gpd.GeoDataFrame, weight: Weight = "count") -> np.ndarray:
-    """Array of ``[lat, lon, weight]`` for the parks that carry the weight.
+def heat_weights(parks: gpd.GeoDataFrame, weight: Weight = "count") -> np.ndarray:
+    """Heat weight per park (NaN for the parks left out of the heat).
 
     ``count`` weighs every park 1; a figure weighs a park by its value (亿元 / 万㎡), parks without
     it are left out. Parks known only at city level are left out (their position says nothing).
@@ -30,6 +30,13 @@ def heat_points(parks: gpd.GeoDataFrame, weight: Weight = "count") -> np.ndarray
         raise ValueError(f"weight={weight!r} is not one of {', '.join(WEIGHTS)}")
     values = np.ones(len(parks)) if weight == "count" else parks[weight].to_numpy(dtype="float64", na_value=np.nan)
     keep = np.isfinite(values) & (values > 0) & parks["precision"].ne("city").to_numpy()
+    return np.where(keep, values, np.nan).round(4)
+
+
+def heat_points(parks: gpd.GeoDataFrame, weight: Weight = "count") -> np.ndarray:
+    """Array of ``[lat, lon, weight]`` for the parks that carry the weight (see :func:`heat_weights`)."""
+    values = heat_weights(parks, weight)
+    keep = np.isfinite(values)
     return np.column_stack([parks.geometry.y.to_numpy()[keep].round(COORD_DECIMALS),
                             parks.geometry.x.to_numpy()[keep].round(COORD_DECIMALS),
                             values[keep].round(4)])

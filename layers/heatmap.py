@@ -11,7 +11,8 @@ from .assets import asset
 from .basemaps import basemap as find_basemap
 from .basemaps import companions, tile_layer, to_datum
 from .cards import CARD_FIELDS
-from .heat import WEIGHTS, HeatLayer, Weight, heat_points
+from .app import ParkApp
+from .heat import WEIGHTS, HeatLayer, Weight, heat_points, heat_weights
 from .legend import Legend, weight_description
 from .outline import CountyOutline
 from .parks import ParkMarkers
@@ -33,7 +34,8 @@ def _pinned_map(**kwargs) -> folium.Map:
 def park_heatmap(parks: gpd.GeoDataFrame, *, areas: gpd.GeoDataFrame | None = None,
                  outline: gpd.GeoDataFrame | None = None, weight: Weight = "count", basemap: str = "osm",
                  m: folium.Map | None = None, title: str = TITLE,
-                 card_fields: tuple[str, ...] = CARD_FIELDS) -> folium.Map:
+                 card_fields: tuple[str, ...] = CARD_FIELDS, app: bool = True,
+                 language: str | None = None) -> folium.Map:
     """The 园区热力图 of located, joined parks.
 
     Parameters
@@ -45,7 +47,10 @@ def park_heatmap(parks: gpd.GeoDataFrame, *, areas: gpd.GeoDataFrame | None = No
     basemap : one of :data:`layers.basemaps.BASEMAPS`. Every overlay is converted to the basemap's
         datum (GCJ-02 for Gaode), here and only here; the page also offers the other basemaps of that datum.
     m : an existing map to draw on (its tiles must be in the datum of ``basemap``); a new one when None.
-    card_fields : fields of each park card.
+    card_fields : fields of each park card (the static card; with ``app`` the page composes cards in the
+        reader's language from the same escaped values).
+    app : add the investor app: languages, filters, permalinks, ``window.KunshanHeatmap`` (see :mod:`layers.app`).
+    language : language the page opens in: ``zh-Hans`` (default), ``zh-Hant`` or ``en``.
 
     Returns
     -------
@@ -60,16 +65,18 @@ def park_heatmap(parks: gpd.GeoDataFrame, *, areas: gpd.GeoDataFrame | None = No
         m = _pinned_map()
         for index, item in enumerate(companions(basemap)):
             tile_layer(item, show=index == 0).add_to(m)
+    area_layer = None
     if areas is not None:
-        TownAreas(to_datum(area_totals(parks, areas), datum)).add_to(m)
+        area_layer = TownAreas(to_datum(area_totals(parks, areas), datum)).add_to(m)
     if outline is not None:
         outline = to_datum(outline, datum)
         CountyOutline(outline).add_to(m)
     parks = to_datum(parks, datum)
     points = heat_points(parks, weight)
-    HeatLayer(points).add_to(m)
-    markers = ParkMarkers(parks, card_fields=card_fields)
+    heat_layer = HeatLayer(points).add_to(m)
+    markers = ParkMarkers(parks, card_fields=card_fields, heat=heat_weights(parks, weight))
     markers.add_to(m)
+    app_element = ParkApp(parks, heat=heat_layer, areas=area_layer, language=language) if app else None
     located = int(parks["precision"].ne("city").sum())
     notes = ["镇/板块范围为示意，非法定边界 / Town areas are schematic, not legal boundaries"]
     if located < len(parks):
@@ -80,6 +87,8 @@ def park_heatmap(parks: gpd.GeoDataFrame, *, areas: gpd.GeoDataFrame | None = No
     Legend(title=title, weight_text=weight_description(weight, len(points), len(parks)), notes=notes).add_to(m)
     folium.LayerControl(collapsed=True).add_to(m)
     _fit(m, parks, outline)
+    if app_element is not None:  # last: a permalink's view wins over the fitted one
+        app_element.add_to(m)
     return m
 
 

@@ -14,7 +14,7 @@ from ._geojson import COORD_DECIMALS
 from ._html import escape_series, escape_text, script_json
 from .cards import CARD_FIELDS, card_labels, card_values
 
-__all__ = ["ParkMarkers", "display_positions", "encoded", "sector_layer_name"]
+__all__ = ["ParkMarkers", "display_positions", "encoded", "park_facts", "park_ids", "sector_layer_name"]
 
 _METRES_PER_DEGREE = 111_320.0
 
@@ -45,6 +45,38 @@ def sector_layer_name(zh: str, en: str, colour: str, count: int) -> str:
     """Escaped HTML label of a sector layer in the layer control (a colour dot, names, count)."""
     return (f'<span class="kh-dot" style="color:{escape_text(colour)}">&#9679;</span> '
             f"{escape_text(zh)} {escape_text(en)} ({count})")
+
+
+_SAFE_ID = r"^[A-Za-z0-9_.-]{1,64}$"
+
+
+def park_ids(parks: pd.DataFrame) -> pd.Series:
+    """Stable id per park for links and the page API: the register's ``id`` when every park has a
+    distinct one made of letters, digits, ``_ . -``; else ``r<row>`` (the row number in the file)."""
+    given = parks["id"].astype("string") if "id" in parks.columns else pd.Series(pd.NA, index=parks.index)
+    usable = given.notna().all() and given.is_unique and given.str.fullmatch(_SAFE_ID).all()
+    return given if usable else "r" + parks["row"].astype(str)
+
+
+def _numbers(values: pd.Series) -> list:
+    """Floats (or ints) for JSON, None where missing."""
+    return [None if v is None or v != v else v for v in values.astype(object).where(values.notna(), None)]
+
+
+def park_facts(parks: pd.DataFrame, heat: np.ndarray | None = None) -> dict:
+    """Language-neutral facts of each park for the page: id, codes, figures in base units, year,
+    names in each language (escaped) and the heat weight (None when out of the heat)."""
+    hant = parks["name_zh_hant"] if "name_zh_hant" in parks.columns else pd.Series(pd.NA, index=parks.index)
+    area = parks["area"].fillna(parks["host"]) if "host" in parks.columns else parks["area"]
+    facts = {
+        "id": park_ids(parks).tolist(), "status": encoded(parks["status"]), "area": encoded(area),
+        "year": _numbers(parks["year"].astype("Float64")),
+        "name_hant": encoded(escape_series(hant)),
+        "heat": _numbers(pd.Series(heat, index=parks.index)) if heat is not None else [None] * len(parks),
+    }
+    facts.update({figure: _numbers(parks[figure].round(4)) for figure in ("investment", "floor_area", "land",
+                                                                            "output")})
+    return facts
 
 
 def encoded(values: pd.Series) -> dict:
@@ -90,32 +122,44 @@ class ParkMarkers(MacroElement):
                 return html + '</table></div>';
             }
             function tooltip(i) { return at(d.name, i) + ' · ' + (at(d.sector_label, i) || ''); }
+            // the page's park registry: an app element (filters, languages, API) takes it from here
+            var kh = window.__kunshanHeatmap = window.__kunshanHeatmap || {};
+            kh.parks = {data: d, groups: groups, markers: [], circles: [], at: at};
             for (var i = 0; i < d.lat.length; i++) {
                 var precision = at(d.precision, i), colour = at(d.colour, i), group = groups[at(d.sector, i)];
                 var exact = precision === "exact";
+                var circle = null;
                 if (!exact && precision !== "city" && d.radius[i] > 0) {
-                    L.circle([d.lat0[i], d.lon0[i]], {radius: d.radius[i], color: colour, weight: 1,
+                    circle = L.circle([d.lat0[i], d.lon0[i]], {radius: d.radius[i], color: colour, weight: 1,
                         dashArray: "2 6", fillOpacity: 0.04, interactive: false,
                         className: "kh-uncertainty"}).addTo(group);
                 }
-                L.circleMarker([d.lat[i], d.lon[i]], {radius: exact ? 8 : 7, color: exact ? "#ffffff" : colour,
-                        weight: 2, dashArray: exact ? null : "3 3", fillColor: colour,
-                        fillOpacity: exact ? 0.95 : 0.45, className: "kh-park kh-precision-" + precision})
-                    .bindPopup(card.bind(null, i), {maxWidth: 360})
-                    .bindTooltip(tooltip.bind(null, i))
+                var marker = L.circleMarker([d.lat[i], d.lon[i]], {radius: exact ? 8 : 7,
+                        color: exact ? "#ffffff" : colour, weight: 2, dashArray: exact ? null : "3 3",
+                        fillColor: colour, fillOpacity: exact ? 0.95 : 0.45,
+                        className: "kh-park kh-precision-" + precision})
+                    .bindPopup((function (i) { return function () { return kh.card ? kh.card(i) : card(i); }; })(i),
+                               {maxWidth: 360})
+                    .bindTooltip((function (i) { return function () {
+                        return kh.tooltip ? kh.tooltip(i) : tooltip(i); }; })(i))
                     .addTo(group);
+                marker.parkIndex = i;
+                kh.parks.markers.push(marker);
+                kh.parks.circles.push(circle);
             }
         })();
         {% endmacro %}
     """)
 
-    def __init__(self, parks: gpd.GeoDataFrame, *, card_fields: tuple[str, ...] = CARD_FIELDS):
+    def __init__(self, parks: gpd.GeoDataFrame, *, card_fields: tuple[str, ...] = CARD_FIELDS,
+                 heat: np.ndarray | None = None):
         super().__init__()
         self._name = "ParkMarkers"
         lat, lon = display_positions(parks)
         values = card_values(parks, card_fields)
         self.count = len(parks)
         self.data = script_json({
+            **park_facts(parks, heat),
             "lat": lat.tolist(), "lon": lon.tolist(),
             "lat0": parks.geometry.y.round(COORD_DECIMALS).tolist(),
             "lon0": parks.geometry.x.round(COORD_DECIMALS).tolist(),
@@ -124,7 +168,7 @@ class ParkMarkers(MacroElement):
             "colour": encoded(parks["sector_colour"].fillna("#4d4d4d")),
             "sector_label": encoded(escape_series(parks["sector_zh"])),
             "name": encoded(values["name"]), "name_en": encoded(values["name_en"]),
-            "labels": card_labels(card_fields),
+            "labels": card_labels(card_fields), "field_names": list(card_fields),
             "fields": [encoded(values[field]) for field in card_fields],
         })
         counts = parks.groupby("sector").size()

@@ -1,0 +1,341 @@
+// The investor app of the park heatmap: languages, filters, permalinks, page API (window.KunshanHeatmap),
+// postMessage commands from a host page. Data arrive escaped from Python; this script only joins strings
+// that are already safe HTML and writes user input back through textContent or its own escaping.
+(function (cfg, map, heat, areas) {
+    var kh = window.__kunshanHeatmap;
+    var parks = kh.parks, d = parks.data, at = parks.at, n = d.lat.length;
+    var LANGS = cfg.order.slice();
+
+    function emptyFilter() { return {sectors: [], statuses: [], towns: [], investment: null, years: null}; }
+    var state = {language: cfg.default, filter: emptyFilter(), selected: null};
+
+    function esc(text) {  // for the few texts composed here (numbers, user-typed values)
+        return String(text).replace(/[&<>"'`${}\\]/g, function (c) { return "&#" + c.charCodeAt(0) + ";"; });
+    }
+    function t(key) {
+        var entry = cfg.strings[key];
+        return entry ? (entry[state.language] || entry[cfg.default]) : key;
+    }
+    function label(registry, code) {
+        var entry = registry[code];
+        return entry ? (entry[state.language] || entry[cfg.default]) : code;
+    }
+    function place(name) {
+        if (name === null) { return null; }
+        var entry = cfg.places[name];
+        return entry ? (entry[state.language] || name) : name;
+    }
+    function number(value, digits) {
+        return value.toLocaleString(state.language === "en" ? "en-GB" : "zh-CN",
+                                    {maximumFractionDigits: digits === undefined ? 2 : digits});
+    }
+    function figure(value, kind) {  // amounts in base units (亿元, 万㎡, 亩), read naturally in each language
+        if (value === null) { return null; }
+        if (state.language !== "en") {
+            return number(value) + " " + t({money: "unit.yi", floor: "unit.wan_m2", land: "unit.mu"}[kind]);
+        }
+        if (kind === "money") {
+            return value >= 10 ? "CNY " + number(value / 10) + " billion" : "CNY " + number(value * 100, 0) + " million";
+        }
+        if (kind === "floor") { return number(value * 10000, 0) + " m²"; }
+        return number(value) + " mu (" + number(value / 15) + " ha)";
+    }
+    function parkName(i) {
+        var zh = at(d.name, i), en = at(d.name_en, i), hant = at(d.name_hant, i);
+        if (state.language === "en") { return en || zh; }
+        if (state.language === "zh-Hant") { return hant || zh; }
+        return zh;
+    }
+    function otherName(i) {
+        var en = at(d.name_en, i);
+        return state.language === "en" ? at(d.name, i) : en;
+    }
+    var FIGURES = [["investment", "money"], ["floor_area", "floor"], ["land", "land"], ["output", "money"]];
+
+    function card(i) {
+        var rows = [["field.sector", label(cfg.sectors, at(d.sector, i))],
+                    ["field.status", at(d.status, i) === null ? null : label(cfg.statuses, at(d.status, i))],
+                    ["field.year", d.year[i] === null ? null : String(d.year[i])]];
+        FIGURES.forEach(function (f) { rows.push(["field." + f[0], figure(d[f[0]][i], f[1])]); });
+        rows.push(["field.area", place(at(d.area, i))]);
+        rows.push(["field.precision", t("precision." + at(d.precision, i))]);
+        var html = '<div class="kh-card" lang="' + state.language + '"><b class="kh-card-name">' + parkName(i) + "</b>";
+        var other = otherName(i);
+        if (other !== null && other !== parkName(i)) { html += '<br><span class="kh-card-name-en">' + other + "</span>"; }
+        html += "<table>";
+        rows.forEach(function (row) {  // registry labels and numbers: escaped here; park texts were escaped in Python
+            if (row[1] !== null) { html += "<tr><th>" + esc(t(row[0])) + "</th><td>" + esc(row[1]) + "</td></tr>"; }
+        });
+        d.labels.forEach(function (fieldLabel, k) {  // address, website, source: escaped HTML from Python
+            var key = d.field_names[k];
+            if (["address", "website", "source"].indexOf(key) >= 0) {
+                var value = at(d.fields[k], i);
+                if (value !== null) { html += "<tr><th>" + esc(t("field." + key)) + "</th><td>" + value + "</td></tr>"; }
+            }
+        });
+        html += '</table><a class="kh-share" href="#park=' + encodeURIComponent(d.id[i]) + '" data-park="' +
+                esc(d.id[i]) + '">' + esc(t("card.link")) + "</a></div>";
+        return html;
+    }
+    function tooltip(i) { return parkName(i) + " · " + esc(label(cfg.sectors, at(d.sector, i))); }
+    kh.card = card;
+    kh.tooltip = tooltip;
+
+    // --- filters -------------------------------------------------------------------------------------
+    function passes(i) {
+        var f = state.filter;
+        if (f.sectors.length && f.sectors.indexOf(at(d.sector, i)) < 0) { return false; }
+        if (f.statuses.length && f.statuses.indexOf(at(d.status, i)) < 0) { return false; }
+        if (f.towns.length && f.towns.indexOf(at(d.area, i)) < 0) { return false; }
+        if (f.investment) {
+            var v = d.investment[i];
+            if (v === null || (f.investment[0] !== null && v < f.investment[0]) ||
+                (f.investment[1] !== null && v > f.investment[1])) { return false; }
+        }
+        if (f.years) {
+            var y = d.year[i];
+            if (y === null || (f.years[0] !== null && y < f.years[0]) || (f.years[1] !== null && y > f.years[1])) {
+                return false;
+            }
+        }
+        return true;
+    }
+    function visibleIds() {
+        var ids = [];
+        for (var i = 0; i < n; i++) {
+            if (passes(i) && map.hasLayer(parks.groups[at(d.sector, i)])) { ids.push(d.id[i]); }
+        }
+        return ids;
+    }
+    function apply() {
+        var points = [], shown = 0;
+        for (var i = 0; i < n; i++) {
+            var group = parks.groups[at(d.sector, i)], ok = passes(i);
+            [parks.markers[i], parks.circles[i]].forEach(function (layer) {
+                if (layer === null) { return; }
+                if (ok && !group.hasLayer(layer)) { group.addLayer(layer); }
+                if (!ok && group.hasLayer(layer)) { group.removeLayer(layer); }
+            });
+            var on = ok && map.hasLayer(group);
+            if (on) { shown += 1; }
+            if (on && d.heat[i] !== null) { points.push([d.lat0[i], d.lon0[i], d.heat[i]]); }
+        }
+        if (heat && map.hasLayer(heat)) { heat.setLatLngs(points); }  // Leaflet.heat cannot redraw off the map;
+                                                                     // overlayadd runs apply() again
+        updateAreas();
+        panel.render(shown);
+        writeHash();
+    }
+    function updateAreas() {
+        if (!areas) { return; }
+        areas.eachLayer(function (layer) {
+            var name = layer.feature.properties.name, count = 0, money = 0, carrying = 0;
+            for (var i = 0; i < n; i++) {
+                if (at(d.area, i) === name && passes(i) && map.hasLayer(parks.groups[at(d.sector, i)])) {
+                    count += 1;
+                    if (d.investment[i] !== null) { money += d.investment[i]; carrying += 1; }
+                }
+            }
+            var html = "<b>" + esc(place(name)) + "</b> <i>(" + esc(t("area.schematic")) + ")</i><br>" +
+                esc(t("area.parks")) + ": " + count;
+            if (carrying) { html += "<br>" + esc(t("field.investment")) + ": " + esc(figure(money, "money")) +
+                                    " (" + carrying + ")"; }
+            layer.setTooltipContent(html);
+        });
+    }
+
+    // --- the panel -------------------------------------------------------------------------------------
+    var panel = L.control({position: "topleft"});
+    panel.onAdd = function () {
+        var div = L.DomUtil.create("div", "kh-panel");
+        L.DomEvent.disableClickPropagation(div);
+        L.DomEvent.disableScrollPropagation(div);
+        div.addEventListener("change", function (event) {
+            var target = event.target, kind = target.getAttribute("data-kind");
+            if (kind === "language") { setLanguage(target.value); return; }
+            var f = state.filter;
+            if (kind === "sectors" || kind === "statuses" || kind === "towns") {
+                var list = f[kind], value = target.value, at_ = list.indexOf(value);
+                if (target.checked && at_ < 0) { list.push(value); }
+                if (!target.checked && at_ >= 0) { list.splice(at_, 1); }
+            }
+            if (kind === "investment") {
+                var low = div.querySelector("[data-kind=investment][data-end=min]").value;
+                var high = div.querySelector("[data-kind=investment][data-end=max]").value;
+                f.investment = (low === "" && high === "") ? null
+                    : [low === "" ? null : Number(low), high === "" ? null : Number(high)];
+            }
+            apply();
+        });
+        div.addEventListener("click", function (event) {
+            if (event.target.getAttribute("data-kind") === "reset") { setFilter({}); }
+        });
+        this._div = div;
+        return div;
+    };
+    panel.render = function (shown) {
+        var div = this._div, f = state.filter;
+        function options(kind, codes, name) {
+            return codes.map(function (code) {
+                return '<label><input type="checkbox" data-kind="' + kind + '" value="' + esc(code) + '"' +
+                    (f[kind].indexOf(code) >= 0 ? " checked" : "") + "> " + esc(name(code)) + "</label>";
+            }).join("");
+        }
+        var languages = LANGS.map(function (code) {
+            return '<option value="' + code + '"' + (code === state.language ? " selected" : "") + ">" +
+                esc(cfg.languages[code]) + "</option>";
+        }).join("");
+        var inv = f.investment || [null, null];
+        div.innerHTML =
+            '<div class="kh-panel-title">' + esc(t("title")) + "</div>" +
+            '<label class="kh-language">' + esc(t("language")) + ' <select data-kind="language">' + languages +
+            "</select></label>" +
+            '<details class="kh-filter"><summary>' + esc(t("filter.title")) + "</summary>" +
+            '<fieldset><legend>' + esc(t("filter.sector")) + "</legend>" +
+            options("sectors", cfg.present.sectors, function (c) { return label(cfg.sectors, c); }) + "</fieldset>" +
+            '<fieldset><legend>' + esc(t("filter.status")) + "</legend>" +
+            options("statuses", cfg.present.statuses, function (c) {
+                return (cfg.statuses[c] ? cfg.statuses[c].icon + " " : "") + label(cfg.statuses, c); }) + "</fieldset>" +
+            '<fieldset><legend>' + esc(t("filter.town")) + "</legend>" +
+            options("towns", cfg.present.towns, place) + "</fieldset>" +
+            '<fieldset><legend>' + esc(t("filter.investment")) + "</legend>" +
+            '<input type="number" min="0" step="any" data-kind="investment" data-end="min" placeholder="' +
+            esc(t("filter.min")) + '" value="' + (inv[0] === null ? "" : esc(inv[0])) + '"> – ' +
+            '<input type="number" min="0" step="any" data-kind="investment" data-end="max" placeholder="' +
+            esc(t("filter.max")) + '" value="' + (inv[1] === null ? "" : esc(inv[1])) + '"></fieldset>' +
+            '<button type="button" data-kind="reset">' + esc(t("filter.reset")) + "</button></details>" +
+            '<div class="kh-count">' + esc(t("filter.count").replace("{n}", shown).replace("{total}", n)) + "</div>";
+        var open = this._open;
+        if (open) { div.querySelector("details").open = true; }
+        div.querySelector("details").addEventListener("toggle", function (e) { panel._open = e.target.open; });
+    };
+    panel.addTo(map);
+
+    // --- state, permalinks, API ------------------------------------------------------------------------
+    function clean(filter) {
+        var f = emptyFilter();
+        filter = filter || {};
+        ["sectors", "statuses", "towns"].forEach(function (k) {
+            if (Array.isArray(filter[k])) { f[k] = filter[k].map(String); }
+        });
+        ["investment", "years"].forEach(function (k) {
+            var r = filter[k];
+            if (Array.isArray(r) && r.length === 2) {
+                f[k] = r.map(function (v) { return v === null || v === "" || !isFinite(Number(v)) ? null : Number(v); });
+                if (f[k][0] === null && f[k][1] === null) { f[k] = null; }
+            }
+        });
+        return f;
+    }
+    function setFilter(filter) { state.filter = clean(filter); apply(); return getState(); }
+    function setLanguage(code) {
+        if (LANGS.indexOf(code) < 0) { throw new Error("unknown language " + code + "; allowed: " + LANGS.join(", ")); }
+        state.language = code;
+        document.documentElement.lang = code;
+        map.closePopup();
+        apply();
+        if (state.selected !== null) { focusPark(state.selected); }
+        return getState();
+    }
+    function indexOf(id) { return d.id.indexOf(String(id)); }
+    function focusPark(id) {
+        var i = indexOf(id);
+        if (i < 0) { throw new Error("no park with id " + id); }
+        var marker = parks.markers[i], group = parks.groups[at(d.sector, i)];
+        if (!map.hasLayer(group)) { map.addLayer(group); }
+        if (!passes(i)) { state.filter = emptyFilter(); apply(); }
+        map.setView(marker.getLatLng(), Math.max(map.getZoom(), 13), {animate: false});
+        marker.openPopup();
+        return getState();
+    }
+    function getState() {
+        return {language: state.language, filter: JSON.parse(JSON.stringify(state.filter)),
+                visibleParks: visibleIds(), selected: state.selected, hash: location.hash};
+    }
+    map.on("popupopen", function (event) {
+        var i = event.popup._source ? event.popup._source.parkIndex : undefined;
+        if (i === undefined) { return; }
+        state.selected = d.id[i];
+        writeHash();
+        var message = {type: "kunshan-heatmap", event: "parkSelected",
+                       park: {id: d.id[i], name: at(d.name, i), name_en: at(d.name_en, i)}};
+        if (window.parent !== window) { window.parent.postMessage(message, "*"); }
+        window.dispatchEvent(new CustomEvent("kunshan-heatmap:parkSelected", {detail: message.park}));
+    });
+    map.on("popupclose", function () { state.selected = null; writeHash(); });
+    map.on("moveend overlayadd overlayremove", function (event) {
+        if (event.type === "moveend") { writeHash(); } else { apply(); }
+    });
+    document.addEventListener("click", function (event) {
+        var share = event.target.closest && event.target.closest("a.kh-share");
+        if (!share) { return; }
+        event.preventDefault();
+        writeHash();
+        var link = location.href;
+        if (navigator.clipboard && navigator.clipboard.writeText) { navigator.clipboard.writeText(link).catch(function () {}); }
+        share.textContent = t("card.copied");
+        share.setAttribute("data-link", link);
+    });
+
+    var writing = false;
+    function writeHash() {
+        var f = state.filter, parts = ["lang=" + state.language];
+        ["sectors", "statuses", "towns"].forEach(function (k) {
+            if (f[k].length) { parts.push(k + "=" + f[k].map(encodeURIComponent).join(",")); }
+        });
+        ["investment", "years"].forEach(function (k) {
+            if (f[k]) { parts.push(k + "=" + f[k].map(function (v) { return v === null ? "" : v; }).join(",")); }
+        });
+        if (state.selected !== null) { parts.push("park=" + encodeURIComponent(state.selected)); }
+        var c = map.getCenter();
+        parts.push("view=" + c.lat.toFixed(5) + "," + c.lng.toFixed(5) + "," + map.getZoom());
+        var hash = "#" + parts.join("&");
+        if (location.hash !== hash) {
+            writing = true;
+            history.replaceState(null, "", hash);
+            writing = false;
+        }
+    }
+    function readHash() {
+        var params = {};
+        location.hash.replace(/^#/, "").split("&").forEach(function (part) {
+            var at_ = part.indexOf("=");
+            if (at_ > 0) { params[part.slice(0, at_)] = decodeURIComponent(part.slice(at_ + 1)); }
+        });
+        var filter = {};
+        ["sectors", "statuses", "towns"].forEach(function (k) {
+            if (params[k]) { filter[k] = params[k].split(",").map(decodeURIComponent); }
+        });
+        ["investment", "years"].forEach(function (k) { if (params[k]) { filter[k] = params[k].split(","); } });
+        if (params.lang && LANGS.indexOf(params.lang) >= 0) { state.language = params.lang; }
+        document.documentElement.lang = state.language;
+        state.filter = clean(filter);
+        apply();
+        if (params.park && indexOf(params.park) >= 0) { focusPark(params.park); }
+        if (params.view) {  // after the park, so the view is the one that was shared
+            var v = params.view.split(",").map(Number);
+            if (v.length === 3 && v.every(isFinite)) { map.setView([v[0], v[1]], v[2], {animate: false}); }
+        }
+    }
+    window.addEventListener("hashchange", function () { if (!writing) { readHash(); } });
+
+    var api = {setFilter: setFilter, setLanguage: setLanguage, focusPark: focusPark, getState: getState,
+               resetFilter: function () { return setFilter({}); }, languages: LANGS.slice()};
+    window.KunshanHeatmap = api;
+    window.addEventListener("message", function (event) {
+        var data = event.data;
+        if (!data || data.type !== "kunshan-heatmap" || !data.command) { return; }
+        var reply = {type: "kunshan-heatmap", id: data.id === undefined ? null : data.id, command: data.command};
+        try {
+            if (["setFilter", "setLanguage", "focusPark", "getState", "resetFilter"].indexOf(data.command) < 0) {
+                throw new Error("unknown command " + data.command);
+            }
+            reply.state = api[data.command].apply(null, data.args || []);
+        } catch (error) {
+            reply.error = String(error.message || error);
+        }
+        if (event.source && event.source.postMessage) { event.source.postMessage(reply, event.origin === "null" ? "*" : event.origin); }
+    });
+    document.documentElement.lang = state.language;
+    readHash();
+})

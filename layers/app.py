@@ -1,0 +1,102 @@
+"""The investor app of the page: three languages, combined filters, permalinks, a page API for portals.
+
+The behaviour lives in ``app.js`` (package data); this element hands it the registries (UI strings,
+sector and status names, place names) and the names of the layers it drives. Park data come from
+:class:`layers.parks.ParkMarkers`, which must be on the same map, added before this element.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from importlib import resources
+
+import pandas as pd
+from branca.element import MacroElement
+from folium.template import Template
+
+from geo._registry import sectors, statuses
+from ._html import script_json
+
+__all__ = ["ParkApp", "LANGUAGES", "i18n"]
+
+
+@cache
+def i18n() -> dict:
+    """The UI string registry (``layers/i18n.json``): default language, languages, strings, places."""
+    return json.loads((resources.files("layers") / "i18n.json").read_text(encoding="utf-8"))
+
+
+LANGUAGES: tuple[str, ...] = tuple(i18n()["languages"])
+
+
+@cache
+def _code() -> str:
+    return (resources.files("layers") / "app.js").read_text(encoding="utf-8")
+
+
+def _names(registry: pd.DataFrame, *extra: str) -> dict:
+    """code -> {"zh-Hans", "zh-Hant", "en", ...} of a registry."""
+    frame = registry.assign(**{"zh-Hans": registry["zh"], "zh-Hant": registry["zh_hant"].fillna(registry["zh"])})
+    return frame[["zh-Hans", "zh-Hant", "en", *extra]].to_dict("index")
+
+
+class ParkApp(MacroElement):
+    """Languages (简体中文 default, 繁體中文, English), filters (sector x status x town x investment),
+    permalinks in the URL hash, ``window.KunshanHeatmap`` and ``postMessage`` commands.
+
+    Parameters
+    ----------
+    parks : the parks drawn by the :class:`~layers.parks.ParkMarkers` of the same map (for the lists of
+        sectors, statuses and towns the filters offer).
+    heat : the heat layer the filters redraw (optional).
+    areas : the town-area layer whose totals the filters recompute (optional).
+    language : language the page opens in (one of :data:`LANGUAGES`).
+    """
+
+    _template = Template("""
+        {% macro header(this, kwargs) %}
+        <style>
+          .kh-panel { background: rgba(255,255,255,0.95); padding: 6px 10px; font: 13px/1.4 sans-serif;
+                      max-width: 300px; max-height: 70vh; overflow: auto; border-radius: 4px;
+                      box-shadow: 0 1px 4px rgba(0,0,0,0.3); }
+          .kh-panel-title { font-weight: bold; margin-bottom: 4px; }
+          .kh-panel fieldset { border: 0; padding: 0; margin: 4px 0; }
+          .kh-panel legend { font-weight: bold; padding: 0; }
+          .kh-panel label { display: block; }
+          .kh-panel input[type=number] { width: 6em; }
+          .kh-count { margin-top: 4px; color: #333; }
+          .kh-share { display: inline-block; margin-top: 4px; }
+        </style>
+        {% endmacro %}
+        {% macro script(this, kwargs) %}
+        ({{ this.code }})({{ this.config }}, {{ this._parent.get_name() }}, {{ this.heat_name }},
+                          {{ this.areas_name }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, parks: pd.DataFrame, *, heat=None, areas=None, language: str | None = None):
+        super().__init__()
+        self._name = "ParkApp"
+        registry = i18n()
+        language = language or registry["default"]
+        if language not in LANGUAGES:
+            raise ValueError(f"language={language!r} is not one of {', '.join(LANGUAGES)}")
+        towns = parks["area"].fillna(parks["host"]) if "host" in parks.columns else parks["area"]
+        places = {name: {"zh-Hans": name, **names} for name, names in registry["places"].items()}
+        self.config = script_json({
+            "default": language, "languages": registry["languages"], "order": list(registry["languages"]),
+            "strings": registry["strings"],
+            "places": places, "sectors": _names(sectors()), "statuses": _names(statuses(), "icon"),
+            "present": {"sectors": sorted(parks["sector"].dropna().unique().tolist()),
+                        "statuses": sorted(parks["status"].dropna().unique().tolist()),
+                        "towns": sorted(towns.dropna().unique().tolist())},
+        })
+        self.code = _code()
+        self._heat, self._areas = heat, areas
+        self.heat_name = self.areas_name = "null"
+
+    def render(self, **kwargs):
+        self.heat_name = self._heat.get_name() if self._heat is not None else "null"
+        self.areas_name = self._areas.get_name() if self._areas is not None else "null"
+        super().render(**kwargs)

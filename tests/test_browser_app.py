@@ -1,0 +1,222 @@
+"""The investor app in a real browser: filters, languages, permalinks, the page API, postMessage."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import threading
+
+import pytest
+
+import geo
+from conftest import ARTIFACTS, open_offline
+from layers.cli import main
+from layers.embed import embed_snippet
+
+pytestmark = pytest.mark.browser
+
+COUNT = "document.querySelectorAll('path.kh-park').length"
+
+
+@pytest.fixture(scope="module")
+def parks():
+    return geo.kunshan_default().parks
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    """The offline demo served with a host page by a real HTTP server on 127.0.0.1."""
+    folder = tmp_path_factory.mktemp("site")
+    assert main(["demo", "--offline", "-o", str(folder / "map.html")]) == 0
+    host = f"""<!DOCTYPE html><html><head><meta charset="utf-8"><title>portal</title></head><body>
+{embed_snippet("map.html")}
+<script>
+  window.replies = []; window.events = [];
+  window.addEventListener("message", function (e) {{
+    if (!e.data || e.data.type !== "kunshan-heatmap") return;
+    (e.data.event ? window.events : window.replies).push(e.data);
+  }});
+  window.send = function (command, args, id) {{
+    document.querySelector("iframe").contentWindow.postMessage(
+      {{type: "kunshan-heatmap", command: command, args: args, id: id}}, "*");
+  }};
+</script></body></html>"""
+    (folder / "host.html").write_text(host, encoding="utf-8")
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield folder, f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+@pytest.fixture
+def page(browser, site):
+    folder, _ = site
+    page, _, errors = open_offline(browser, folder / "map.html")
+    page.wait_for_function(f"{COUNT} === 27")
+    yield page
+    assert errors == []
+    page.close()
+
+
+def ids(parks, mask):
+    return sorted(geo_ids(parks)[mask].tolist())
+
+
+def geo_ids(parks):
+    return parks["id"].astype(str)
+
+
+def state(page):
+    return page.evaluate("KunshanHeatmap.getState()")
+
+
+def heat_pixels(page):
+    return page.evaluate("""() => {
+        const canvas = document.querySelector('canvas.leaflet-heatmap-layer');
+        const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+        let n = 0;
+        for (let i = 3; i < data.length; i += 4) if (data[i] > 0) n++;
+        return n;
+    }""")
+
+
+def test_filters_combine_and_state_dom_counts_heat_and_totals_agree(page, parks):
+    before = heat_pixels(page)
+    page.locator("details.kh-filter summary").click()
+    page.locator("input[data-kind=sectors][value=robotics]").check()
+    robotics = parks["sector"].eq("robotics")
+    assert sorted(state(page)["visibleParks"]) == ids(parks, robotics)
+    assert page.evaluate(COUNT) == int(robotics.sum()) == 2
+    assert page.locator(".kh-count").inner_text() == "显示 2 / 27 个园区"
+    assert 0 < heat_pixels(page) < before
+    lujia = page.evaluate("""() => {
+        let text = null;
+        Object.values(window).filter(v => v instanceof L.GeoJSON).forEach(g => g.eachLayer(l => {
+            if (l.feature.properties.name === '陆家镇') text = l.getTooltip().getContent();
+        }));
+        return text;
+    }""")
+    assert "园区: 2" in lujia  # both robotics parks are in 陆家镇; the other four are filtered out
+
+    page.locator("input[data-kind=sectors][value=robotics]").uncheck()
+    page.locator("input[data-kind=sectors][value=intelligent_manufacturing]").check()
+    page.locator("input[data-kind=statuses][value=groundbreaking]").check()
+    both = parks["sector"].eq("intelligent_manufacturing") & parks["status"].eq("groundbreaking")
+    assert sorted(state(page)["visibleParks"]) == ids(parks, both) == ["sino-german-im"]
+    assert page.evaluate(COUNT) == 1
+
+    page.locator("button[data-kind=reset]").click()
+    page.locator("input[data-kind=investment][data-end=min]").fill("20")
+    page.locator("input[data-kind=investment][data-end=min]").dispatch_event("change")
+    rich = parks["investment"].ge(20)
+    assert sorted(state(page)["visibleParks"]) == ids(parks, rich)
+    assert page.evaluate(COUNT) == int(rich.sum()) == 2
+
+    page.locator("button[data-kind=reset]").click()
+    assert len(state(page)["visibleParks"]) == page.evaluate(COUNT) == 27
+    assert heat_pixels(page) == before
+
+
+def test_api_filters_by_town_and_years(page, parks):
+    result = page.evaluate("KunshanHeatmap.setFilter({towns: ['陆家镇'], years: [2023, 2023]})")
+    expected = parks["area"].eq("陆家镇") & parks["year"].eq(2023)
+    assert sorted(result["visibleParks"]) == ids(parks, expected)
+    assert result["filter"]["towns"] == ["陆家镇"] and result["filter"]["years"] == [2023, 2023]
+    assert page.evaluate(COUNT) == int(expected.sum())
+
+
+def test_language_switches_in_place(page, parks):
+    page.evaluate("window.sameDocument = true")
+    index = int(parks.index[parks["id"].eq("sino-german-im")][0])
+    page.locator("select[data-kind=language]").select_option("en")
+    assert page.locator(".kh-panel-title").inner_text() == "Kunshan specialised innovation parks"
+    assert page.evaluate("document.documentElement.lang") == "en"
+    page.evaluate(f"KunshanHeatmap.focusPark('sino-german-im')")
+    text = page.locator(".leaflet-popup-content").inner_text()
+    assert text.startswith("Sino-German (Kunshan) International Intelligent Manufacturing Park")
+    assert "Investment\tCNY 4 billion" in text and "Floor area\t400,000 m²" in text
+    assert "Land\t200 mu (13.33 ha)" in text and "Town\tZhangpu" in text
+    page.screenshot(path=str(ARTIFACTS / "demo-en.png"))
+    page.locator("select[data-kind=language]").select_option("zh-Hant")
+    page.evaluate(f"KunshanHeatmap.focusPark('sino-german-im')")
+    text = page.locator(".leaflet-popup-content").inner_text()
+    assert "總投資\t40 億元" in text and "所在鎮/板塊\t張浦鎮" in text and "狀態\t集中開工" in text
+    page.screenshot(path=str(ARTIFACTS / "demo-zh-Hant.png"))
+    page.locator("select[data-kind=language]").select_option("zh-Hans")
+    page.evaluate(f"KunshanHeatmap.focusPark('sino-german-im')")
+    assert "总投资\t40 亿元" in page.locator(".leaflet-popup-content").inner_text()
+    page.screenshot(path=str(ARTIFACTS / "demo-zh-Hans.png"))
+    assert page.evaluate("window.sameDocument") is True  # no reload
+    with pytest.raises(Exception, match="unknown language xx; allowed: zh-Hans, zh-Hant, en"):
+        page.evaluate("KunshanHeatmap.setLanguage('xx')")
+    assert index >= 0
+
+
+def test_a_copied_link_reopens_the_same_view(browser, page, site):
+    page.evaluate("KunshanHeatmap.setLanguage('en')")
+    page.evaluate("KunshanHeatmap.setFilter({sectors: ['food', 'robotics'], investment: [null, 50]})")
+    page.evaluate("KunshanHeatmap.setFilter({sectors: ['food', 'robotics']})")
+    page.evaluate("KunshanHeatmap.focusPark('wilmar-food')")
+    page.locator(".leaflet-popup-content a.kh-share").click()
+    link = page.locator(".leaflet-popup-content a.kh-share").get_attribute("data-link")
+    assert link == page.evaluate("location.href") and "park=wilmar-food" in link and "lang=en" in link
+    first = state(page)
+    view = page.evaluate("(() => { const m = Object.values(window).find(v => v instanceof L.Map);"
+                         " return [m.getCenter().lat, m.getCenter().lng, m.getZoom()]; })()")
+    again = browser.new_page(viewport={"width": 1280, "height": 860})
+    again.route(lambda url: not url.startswith("file:"), lambda route: route.abort())
+    again.goto(link)
+    again.wait_for_function("window.KunshanHeatmap !== undefined && document.querySelector('.leaflet-popup')")
+    second = state(again)
+    assert (second["language"], second["filter"], second["selected"]) == (first["language"], first["filter"],
+                                                                        "wilmar-food")
+    assert sorted(second["visibleParks"]) == sorted(first["visibleParks"])
+    assert again.locator(".leaflet-popup-content .kh-card-name").inner_text() == "Wilmar (Kunshan) Industrial Park"
+    view2 = again.evaluate("(() => { const m = Object.values(window).find(v => v instanceof L.Map);"
+                           " return [m.getCenter().lat, m.getCenter().lng, m.getZoom()]; })()")
+    assert view2 == pytest.approx(view, abs=1e-4)
+    again.close()
+
+
+def test_host_page_drives_the_map_through_postmessage(browser, site, parks):
+    _, base = site
+    host = browser.new_page(viewport={"width": 1000, "height": 800})
+    host.route(lambda url: not url.startswith(base), lambda route: route.abort())
+    errors = []
+    host.on("pageerror", lambda error: errors.append(str(error)))
+    host.goto(f"{base}/host.html")
+    frame = host.frame_locator("iframe")
+    frame.locator("path.kh-park").first.wait_for(state="attached")
+    host.wait_for_function("document.querySelector('iframe').contentWindow !== null")
+    host.evaluate("send('setFilter', [{sectors: ['food']}], 1)")
+    host.wait_for_function("window.replies.length === 1")
+    reply = host.evaluate("window.replies[0]")
+    assert reply["id"] == 1 and reply["command"] == "setFilter" and "error" not in reply
+    assert sorted(reply["state"]["visibleParks"]) == ids(parks, parks["sector"].eq("food"))
+    assert frame.locator("path.kh-park").count() == 2
+    host.evaluate("send('setLanguage', ['en'], 2)")
+    host.evaluate("send('focusPark', ['wilmar-food'], 3)")
+    host.wait_for_function("window.events.length >= 1")
+    event = host.evaluate("window.events[window.events.length - 1]")
+    assert event["event"] == "parkSelected" and event["park"]["id"] == "wilmar-food"
+    assert event["park"]["name"] == "益海嘉里（昆山）产业园"
+    host.evaluate("send('dance', [], 4)")
+    host.wait_for_function("window.replies.some(r => r.id === 4)")
+    assert host.evaluate("window.replies.find(r => r.id === 4).error") == "unknown command dance"
+    assert errors == []
+    host.screenshot(path=str(ARTIFACTS / "portal-host.png"))
+    host.close()
+
+
+def test_heat_layer_toggles_off_and_on_under_a_filter(page):
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    heat = page.locator(".leaflet-control-layers-overlays label", has_text="热力 Heat").locator("input")
+    heat.dispatch_event("click")
+    page.evaluate("KunshanHeatmap.setFilter({sectors: ['food']})")
+    assert page.locator("canvas.leaflet-heatmap-layer").count() == 0
+    heat.dispatch_event("click")
+    assert heat_pixels(page) > 0
+    assert errors == []
