@@ -6,6 +6,7 @@ Never imports folium: rendering lives in :mod:`layers`.
 from ._registry import sectors, statuses
 from .areas import METRIC_CRS, town_areas
 from .convert_file import convert_file
+from .density import DensityGrid, density_grid
 from .datum import DATUMS, DatumWarning, convert, parse_datum, to_wgs84
 from .errors import GazetteerError, GeocodingError, HeatmapError, RegisterError
 from .geocode_file import geocode_register
@@ -19,7 +20,7 @@ from .report import Report
 from .units import base_unit, parse_amounts
 
 __all__ = [
-    "GeocodingError", "geocode_addresses", "geocode_offline", "geocode_register",
+    "DensityGrid", "density_grid", "GeocodingError", "geocode_addresses", "geocode_offline", "geocode_register",
     "DATUMS", "DatumWarning", "convert", "convert_file", "parse_datum", "to_wgs84",
     "FIELDS", "FIGURES", "METRIC_CRS", "GazetteerError", "HeatmapError", "Parks", "Register", "RegisterError",
     "Report", "area_totals", "base_unit", "default_register_path", "join_parks", "kunshan_default",

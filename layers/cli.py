@@ -18,10 +18,10 @@ from geo.errors import HeatmapError
 
 from .app import LANGUAGES
 from .assets import fetch_assets
-from .embed import embed_snippet
 from .basemaps import BASEMAPS
+from .embed import embed_snippet
 from .heat import WEIGHTS
-from .heatmap import park_heatmap
+from .heatmap import HEATS, park_heatmap
 from .output import write_map, write_table
 
 __all__ = ["main"]
@@ -61,6 +61,17 @@ def _parser() -> argparse.ArgumentParser:
                          help="tiles: osm, carto (key in KUNSHAN_CARTO_KEY), gaode, gaode-satellite (GCJ-02: "
                               "every overlay is shifted to match), tianditu (key in KUNSHAN_TIANDITU_KEY); "
                               "default: osm")
+
+        sub.add_argument("--heat", choices=HEATS, default="classic",
+                         help="classic: Leaflet.heat (radius in screen pixels, no value scale); density: kernel "
+                              "density in real units per km², the same at every zoom, with a value legend; both: "
+                              "density shown, classic offered in the layer control; default: classic")
+        sub.add_argument("--bandwidth-m", type=float, default=2000.0,
+                         help="density: Gaussian kernel σ in metres (default: 2000)")
+        sub.add_argument("--cell-m", type=float, default=250.0,
+                         help="density: grid cell in metres, at most half the bandwidth (default: 250)")
+        sub.add_argument("--language", choices=LANGUAGES, default=None,
+                         help="language the page opens in (zh-Hans default; readers can switch in the page)")
 
     def datum_option(sub: argparse.ArgumentParser) -> None:
         sub.add_argument("--datum", default="wgs84",
@@ -138,7 +149,8 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _publish(data: geo.Parks, output: Path, args: argparse.Namespace) -> int:
-    m = park_heatmap(data.parks, areas=data.areas, outline=data.outline, weight=args.weight, basemap=args.basemap)
+    m = park_heatmap(data.parks, areas=data.areas, outline=data.outline, weight=args.weight, basemap=args.basemap,
+                     heat=args.heat, bandwidth_m=args.bandwidth_m, cell_m=args.cell_m, language=args.language)
     path = write_map(m, output, offline=args.offline)
     rejected = output.with_name(output.stem + ".rejected.csv")
     write_table(data.report.rejected_frame(), rejected)

@@ -2,22 +2,30 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 import folium
 import geopandas as gpd
+import numpy as np
 
+from geo.density import density_grid
 from geo.join import area_totals
 from .areas import TownAreas
 from .assets import asset
 from .basemaps import basemap as find_basemap
 from .basemaps import companions, tile_layer, to_datum
 from .cards import CARD_FIELDS
+from .density import DensityLegend, density_layer_for_datum
 from .app import ParkApp
 from .heat import WEIGHTS, HeatLayer, Weight, heat_points, heat_weights
 from .legend import Legend, weight_description
 from .outline import CountyOutline
 from .parks import ParkMarkers
 
-__all__ = ["park_heatmap", "TITLE"]
+__all__ = ["park_heatmap", "TITLE", "HEATS"]
+
+#: Heat styles: Leaflet.heat (pixels), the kernel density in real units, or both (density shown).
+HEATS: tuple[str, ...] = ("classic", "density", "both")
 
 TITLE = "昆山特色专业创新园区热力图 Kunshan specialised innovation parks"
 
@@ -35,7 +43,8 @@ def park_heatmap(parks: gpd.GeoDataFrame, *, areas: gpd.GeoDataFrame | None = No
                  outline: gpd.GeoDataFrame | None = None, weight: Weight = "count", basemap: str = "osm",
                  m: folium.Map | None = None, title: str = TITLE,
                  card_fields: tuple[str, ...] = CARD_FIELDS, app: bool = True,
-                 language: str | None = None) -> folium.Map:
+                 language: str | None = None, heat: Literal["classic", "density", "both"] = "classic",
+                 bandwidth_m: float = 2000.0, cell_m: float = 250.0) -> folium.Map:
     """The 园区热力图 of located, joined parks.
 
     Parameters
@@ -51,6 +60,10 @@ def park_heatmap(parks: gpd.GeoDataFrame, *, areas: gpd.GeoDataFrame | None = No
         reader's language from the same escaped values).
     app : add the investor app: languages, filters, permalinks, ``window.KunshanHeatmap`` (see :mod:`layers.app`).
     language : language the page opens in: ``zh-Hans`` (default), ``zh-Hant`` or ``en``.
+    heat : ``classic`` (Leaflet.heat: radius in pixels, no value scale), ``density`` (a kernel density
+        computed in UTM 51N metres, legend in parks/km² or 亿元/km², the same at every zoom) or ``both``
+        (density shown, classic offered in the layer control).
+    bandwidth_m, cell_m : kernel bandwidth (Gaussian σ) and grid cell of the density, in metres.
 
     Returns
     -------
@@ -60,6 +73,14 @@ def park_heatmap(parks: gpd.GeoDataFrame, *, areas: gpd.GeoDataFrame | None = No
         raise ValueError(f"weight={weight!r} is not one of {', '.join(WEIGHTS)}")
     if parks.crs is None or parks.crs.to_epsg() != 4326:
         raise ValueError(f"parks must be in EPSG:4326, got {parks.crs}")
+    if heat not in HEATS:
+        raise ValueError(f"heat={heat!r} is not one of {', '.join(HEATS)}")
+    grid = None
+    if heat != "classic":  # from the WGS-84 parks: the density layer shifts its own bounds to the basemap
+        carrying = bool(np.isfinite(heat_weights(parks, weight)).any())
+        bounds = None if carrying or outline is None else tuple(float(b) for b in outline.total_bounds)
+        if carrying or bounds is not None:
+            grid = density_grid(parks, weight, bandwidth_m=bandwidth_m, cell_m=cell_m, bounds=bounds)
     datum = find_basemap(basemap).datum
     if m is None:
         m = _pinned_map()
@@ -73,7 +94,9 @@ def park_heatmap(parks: gpd.GeoDataFrame, *, areas: gpd.GeoDataFrame | None = No
         CountyOutline(outline).add_to(m)
     parks = to_datum(parks, datum)
     points = heat_points(parks, weight)
-    heat_layer = HeatLayer(points).add_to(m)
+    heat_layer = HeatLayer(points, show=heat == "classic").add_to(m) if heat != "density" else None
+    if grid is not None:
+        DensityLegend(density_layer_for_datum(grid, datum).add_to(m)).add_to(m)
     markers = ParkMarkers(parks, card_fields=card_fields, heat=heat_weights(parks, weight))
     markers.add_to(m)
     app_element = ParkApp(parks, heat=heat_layer, areas=area_layer, language=language) if app else None

@@ -220,3 +220,18 @@ def test_heat_layer_toggles_off_and_on_under_a_filter(page):
     heat.dispatch_event("click")
     assert heat_pixels(page) > 0
     assert errors == []
+
+
+def test_density_heat_draws_in_real_units(browser, tmp_path):
+    output = tmp_path / "density.html"
+    assert main(["demo", "--heat", "density", "--weight", "investment", "--offline", "-o", str(output)]) == 0
+    page, _, errors = open_offline(browser, output)
+    page.wait_for_function(f"{COUNT} === 27")
+    overlay = page.locator("img.leaflet-image-layer")
+    assert overlay.count() == 1 and overlay.get_attribute("src").startswith("data:image/png;base64,")
+    legend = page.locator(".kh-density-control").inner_text()
+    assert "亿元/km²" in legend and "带宽 2 km" in legend and "4 of 27" in legend.replace("/ ", "")
+    assert page.locator("canvas.leaflet-heatmap-layer").count() == 0  # density only
+    page.screenshot(path=str(ARTIFACTS / "demo-density.png"))
+    assert errors == []
+    page.close()
