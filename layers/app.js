@@ -144,6 +144,70 @@
         });
     }
 
+    // --- search, time, programme -------------------------------------------------------------------------
+    var decoder = document.createElement("textarea");
+    function plain(html) { decoder.innerHTML = html === null ? "" : html; return decoder.value; }
+    var searchable = [];
+    for (var s_ = 0; s_ < n; s_++) {
+        searchable.push([at(d.name, s_), at(d.name_en, s_), at(d.name_hant, s_), d.id[s_]]
+            .filter(function (v) { return v !== null; }).map(plain).join(" \u0000 ").toLowerCase());
+    }
+    function search(query) {
+        var q = String(query || "").trim().toLowerCase(), found = [];
+        if (!q) { return found; }
+        for (var i = 0; i < n; i++) { if (searchable[i].indexOf(q) >= 0) { found.push(d.id[i]); } }
+        return found;
+    }
+    function showResults(query) {
+        var box = panel._div.querySelector(".kh-results"), found = search(query).slice(0, 8);
+        if (!String(query || "").trim()) { box.innerHTML = ""; return; }
+        box.innerHTML = found.length ? found.map(function (id) {
+            var i = indexOf(id);  // names are escaped HTML from Python
+            return '<button type="button" class="kh-result" data-kind="result" data-park="' + esc(id) + '">' +
+                parkName(i) + "</button>";
+        }).join("") : '<div class="kh-none">' + esc(t("search.none")) + "</div>";
+    }
+    var playing = null;
+    function play() {
+        if (!cfg.years || playing) { return; }
+        var year = cfg.years[0];
+        state.filter.years = [null, year];
+        apply();
+        playing = setInterval(function () {
+            year += 1;
+            state.filter.years = year >= cfg.years[1] ? null : [null, year];
+            apply();
+            if (year >= cfg.years[1]) { clearInterval(playing); playing = null; }
+        }, 1200);
+    }
+    function fill(template, values) {
+        return template.replace(/\{(\w+)\}/g, function (_, key) { return key in values ? values[key] : ""; });
+    }
+    function programmeHtml() {
+        var p = cfg.programme;
+        if (!p) { return ""; }
+        var facts = p.facts, targets = p.targets_2025, g = facts.groundbreaking_2023_02_08;
+        var money = 0, carrying = 0;
+        for (var i = 0; i < n; i++) { if (d.investment[i] !== null) { money += d.investment[i]; carrying += 1; } }
+        var rows = [
+            ["programme.parks", fill(t("programme.parks_value"), {now: facts.parks_built_or_cultivated,
+                certified: facts.certified_first_batch, cultivation: facts.cultivation_first_batch,
+                target: targets.parks_min})],
+            ["programme.groundbreaking", fill(t("programme.groundbreaking_value"), {parks: g.parks,
+                investment: number(g.investment_yi), investment_bn: number(g.investment_yi / 10),
+                area: number(g.floor_area_wan_m2), area_m2: number(g.floor_area_wan_m2 * 10000, 0)})],
+            ["programme.output", fill(t("programme.output_value"), {value: number(targets.output_yi_min),
+                value_bn: number(targets.output_yi_min / 10)})],
+            ["programme.high_tech", number(targets.new_high_tech_enterprises_min) + "+"],
+            ["programme.operators", String(facts.parks_seeking_operators)],
+            ["programme.register", fill(t("programme.register_value"), {parks: n, investment: number(money),
+                investment_bn: number(money / 10), carrying: carrying})]];
+        return '<details class="kh-programme"><summary>' + esc(t("programme.title")) + "</summary><table>" +
+            rows.map(function (r) { return "<tr><th>" + esc(t(r[0])) + "</th><td>" + esc(r[1]) + "</td></tr>"; })
+                .join("") + "</table><div class=\"kh-source\">" + esc(t("programme.source")) + ": " +
+            esc(p.sources.conference_and_targets) + "; " + esc(p.sources.action_plan) + " (" + esc(p.as_of) + ")</div></details>";
+    }
+
     // --- the panel -------------------------------------------------------------------------------------
     var panel = L.control({position: "topleft"});
     panel.onAdd = function () {
@@ -153,6 +217,13 @@
         div.addEventListener("change", function (event) {
             var target = event.target, kind = target.getAttribute("data-kind");
             if (kind === "language") { setLanguage(target.value); return; }
+            if (kind === "search") { return; }
+            if (kind === "year") {
+                var year = Number(target.value);
+                state.filter.years = year >= cfg.years[1] ? null : [null, year];
+                apply();
+                return;
+            }
             var f = state.filter;
             if (kind === "sectors" || kind === "statuses" || kind === "towns") {
                 var list = f[kind], value = target.value, at_ = list.indexOf(value);
@@ -168,7 +239,13 @@
             apply();
         });
         div.addEventListener("click", function (event) {
-            if (event.target.getAttribute("data-kind") === "reset") { setFilter({}); }
+            var kind = event.target.getAttribute("data-kind");
+            if (kind === "reset") { setFilter({}); }
+            if (kind === "play") { play(); }
+            if (kind === "result") { focusPark(event.target.getAttribute("data-park")); }
+        });
+        div.addEventListener("input", function (event) {
+            if (event.target.getAttribute("data-kind") === "search") { showResults(event.target.value); }
         });
         this._div = div;
         return div;
@@ -186,8 +263,17 @@
                 esc(cfg.languages[code]) + "</option>";
         }).join("");
         var inv = f.investment || [null, null];
+        var years = cfg.years, upto = f.years && f.years[1] !== null ? f.years[1] : (years ? years[1] : null);
+        var time = !years ? "" :
+            '<div class="kh-time"><span>' + esc(t("time.title")) + "</span> " +
+            '<input type="range" data-kind="year" min="' + years[0] + '" max="' + years[1] + '" step="1" value="' +
+            upto + '"> <span class="kh-year">' + esc(f.years ? t("time.upto").replace("{year}", upto)
+                                                                : t("time.all")) + "</span> " +
+            '<button type="button" data-kind="play">' + esc(t("time.play")) + "</button></div>";
         div.innerHTML =
             '<div class="kh-panel-title">' + esc(t("title")) + "</div>" +
+            '<input type="search" class="kh-search" data-kind="search" placeholder="' + esc(t("search.placeholder")) +
+            '"><div class="kh-results"></div>' + time +
             '<label class="kh-language">' + esc(t("language")) + ' <select data-kind="language">' + languages +
             "</select></label>" +
             '<details class="kh-filter"><summary>' + esc(t("filter.title")) + "</summary>" +
@@ -204,10 +290,13 @@
             '<input type="number" min="0" step="any" data-kind="investment" data-end="max" placeholder="' +
             esc(t("filter.max")) + '" value="' + (inv[1] === null ? "" : esc(inv[1])) + '"></fieldset>' +
             '<button type="button" data-kind="reset">' + esc(t("filter.reset")) + "</button></details>" +
-            '<div class="kh-count">' + esc(t("filter.count").replace("{n}", shown).replace("{total}", n)) + "</div>";
-        var open = this._open;
-        if (open) { div.querySelector("details").open = true; }
-        div.querySelector("details").addEventListener("toggle", function (e) { panel._open = e.target.open; });
+            '<div class="kh-count">' + esc(t("filter.count").replace("{n}", shown).replace("{total}", n)) + "</div>" +
+            programmeHtml();
+        var opened = this._opened || (this._opened = {});
+        Array.prototype.forEach.call(div.querySelectorAll("details"), function (box) {
+            if (opened[box.className]) { box.open = true; }
+            box.addEventListener("toggle", function (e) { opened[e.target.className] = e.target.open; });
+        });
     };
     panel.addTo(map);
 
@@ -320,14 +409,15 @@
     window.addEventListener("hashchange", function () { if (!writing) { readHash(); } });
 
     var api = {setFilter: setFilter, setLanguage: setLanguage, focusPark: focusPark, getState: getState,
-               resetFilter: function () { return setFilter({}); }, languages: LANGS.slice()};
+               resetFilter: function () { return setFilter({}); }, search: search, languages: LANGS.slice()};
     window.KunshanHeatmap = api;
     window.addEventListener("message", function (event) {
         var data = event.data;
         if (!data || data.type !== "kunshan-heatmap" || !data.command) { return; }
         var reply = {type: "kunshan-heatmap", id: data.id === undefined ? null : data.id, command: data.command};
         try {
-            if (["setFilter", "setLanguage", "focusPark", "getState", "resetFilter"].indexOf(data.command) < 0) {
+            if (["setFilter", "setLanguage", "focusPark", "getState", "resetFilter", "search"]
+                    .indexOf(data.command) < 0) {
                 throw new Error("unknown command " + data.command);
             }
             reply.state = api[data.command].apply(null, data.args || []);

@@ -52,6 +52,8 @@ class ParkApp(MacroElement):
     heat : the heat layer the filters redraw (optional).
     areas : the town-area layer whose totals the filters recompute (optional).
     language : language the page opens in (one of :data:`LANGUAGES`).
+    programme : the programme's published figures and targets (:func:`geo.programme`), shown in a panel
+        beside what the map itself holds; none when None.
     """
 
     _template = Template("""
@@ -67,6 +69,11 @@ class ParkApp(MacroElement):
           .kh-panel input[type=number] { width: 6em; }
           .kh-count { margin-top: 4px; color: #333; }
           .kh-share { display: inline-block; margin-top: 4px; }
+          .kh-search { width: 100%; box-sizing: border-box; margin: 2px 0; }
+          .kh-result { display: block; width: 100%; text-align: left; margin: 1px 0; }
+          .kh-programme table { font-size: 12px; border-collapse: collapse; }
+          .kh-programme th { text-align: left; padding-right: 6px; font-weight: normal; color: #555; vertical-align: top; }
+          .kh-source { font-size: 11px; color: #666; }
         </style>
         {% endmacro %}
         {% macro script(this, kwargs) %}
@@ -75,7 +82,8 @@ class ParkApp(MacroElement):
         {% endmacro %}
     """)
 
-    def __init__(self, parks: pd.DataFrame, *, heat=None, areas=None, language: str | None = None):
+    def __init__(self, parks: pd.DataFrame, *, heat=None, areas=None, language: str | None = None,
+                 programme: dict | None = None):
         super().__init__()
         self._name = "ParkApp"
         registry = i18n()
@@ -88,6 +96,8 @@ class ParkApp(MacroElement):
             "default": language, "languages": registry["languages"], "order": list(registry["languages"]),
             "strings": registry["strings"],
             "places": places, "sectors": _names(sectors()), "statuses": _names(statuses(), "icon"),
+            "programme": programme,
+            "years": ([int(years.min()), int(years.max())] if len(years := parks["year"].dropna()) else None),
             "present": {"sectors": sorted(parks["sector"].dropna().unique().tolist()),
                         "statuses": sorted(parks["status"].dropna().unique().tolist()),
                         "towns": sorted(towns.dropna().unique().tolist())},

@@ -150,7 +150,8 @@ def _parser() -> argparse.ArgumentParser:
 
 def _publish(data: geo.Parks, output: Path, args: argparse.Namespace) -> int:
     m = park_heatmap(data.parks, areas=data.areas, outline=data.outline, weight=args.weight, basemap=args.basemap,
-                     heat=args.heat, bandwidth_m=args.bandwidth_m, cell_m=args.cell_m, language=args.language)
+                     heat=args.heat, bandwidth_m=args.bandwidth_m, cell_m=args.cell_m, language=args.language,
+                     programme=geo.programme())
     path = write_map(m, output, offline=args.offline)
     rejected = output.with_name(output.stem + ".rejected.csv")
     write_table(data.report.rejected_frame(), rejected)

@@ -44,7 +44,7 @@ def park_heatmap(parks: gpd.GeoDataFrame, *, areas: gpd.GeoDataFrame | None = No
                  m: folium.Map | None = None, title: str = TITLE,
                  card_fields: tuple[str, ...] = CARD_FIELDS, app: bool = True,
                  language: str | None = None, heat: Literal["classic", "density", "both"] = "classic",
-                 bandwidth_m: float = 2000.0, cell_m: float = 250.0) -> folium.Map:
+                 bandwidth_m: float = 2000.0, cell_m: float = 250.0, programme: dict | None = None) -> folium.Map:
     """The 园区热力图 of located, joined parks.
 
     Parameters
@@ -64,6 +64,7 @@ def park_heatmap(parks: gpd.GeoDataFrame, *, areas: gpd.GeoDataFrame | None = No
         computed in UTM 51N metres, legend in parks/km² or 亿元/km², the same at every zoom) or ``both``
         (density shown, classic offered in the layer control).
     bandwidth_m, cell_m : kernel bandwidth (Gaussian σ) and grid cell of the density, in metres.
+    programme : published programme figures and targets (:func:`geo.programme`) for the page's panel.
 
     Returns
     -------
@@ -99,7 +100,8 @@ def park_heatmap(parks: gpd.GeoDataFrame, *, areas: gpd.GeoDataFrame | None = No
         DensityLegend(density_layer_for_datum(grid, datum).add_to(m)).add_to(m)
     markers = ParkMarkers(parks, card_fields=card_fields, heat=heat_weights(parks, weight))
     markers.add_to(m)
-    app_element = ParkApp(parks, heat=heat_layer, areas=area_layer, language=language) if app else None
+    app_element = ParkApp(parks, heat=heat_layer, areas=area_layer, language=language,
+                          programme=programme) if app else None
     located = int(parks["precision"].ne("city").sum())
     notes = ["镇/板块范围为示意，非法定边界 / Town areas are schematic, not legal boundaries"]
     if located < len(parks):

@@ -235,3 +235,43 @@ def test_density_heat_draws_in_real_units(browser, tmp_path):
     page.screenshot(path=str(ARTIFACTS / "demo-density.png"))
     assert errors == []
     page.close()
+
+
+def test_search_in_any_language_focuses_the_park(page, parks):
+    for query, expected in (("robot", {"huacheng-robotics", "haimei-robotics"}), ("益海嘉里", {"wilmar-food"}),
+                            ("SINO-GERMAN", {"sino-german-im"})):
+        assert set(page.evaluate(f"KunshanHeatmap.search({query!r})")) == expected
+    page.locator(".kh-search").fill("Wilmar")
+    result = page.locator(".kh-results button")
+    assert result.count() == 1 and result.inner_text() == "益海嘉里（昆山）产业园"
+    result.click()
+    assert page.locator(".leaflet-popup-content .kh-card-name").inner_text() == "益海嘉里（昆山）产业园"
+    assert state(page)["selected"] == "wilmar-food"
+    page.locator(".kh-search").fill("不存在的园区")
+    assert page.locator(".kh-results").inner_text() == "没有匹配的园区"
+
+
+def test_year_slider_shows_parks_as_they_were(page, parks):
+    page.locator("input[data-kind=year]").fill("2022")
+    page.locator("input[data-kind=year]").dispatch_event("change")
+    expected = parks["year"].le(2022).fillna(False)
+    assert sorted(state(page)["visibleParks"]) == ids(parks, expected)
+    assert page.evaluate(COUNT) == int(expected.sum()) == 4
+    assert page.locator(".kh-year").inner_text() == "截至 2022 年"
+    page.locator("input[data-kind=year]").fill("2024")
+    page.locator("input[data-kind=year]").dispatch_event("change")
+    assert page.evaluate(COUNT) == 27 and page.locator(".kh-year").inner_text() == "全部年份"
+
+
+def test_programme_panel_shows_published_figures_and_the_register(page, parks):
+    page.locator("details.kh-programme summary").click()
+    text = page.locator(".kh-programme").inner_text()
+    assert "40 个（20 认定 + 20 培育），2025 年目标 50+ 个" in text
+    assert "14 个园区，总投资 292.6 亿元，建筑面积 291 万㎡" in text and "超过 5,000 亿元" in text
+    total = parks["investment"].sum()
+    assert f"27 个园区；总投资 {total:g} 亿元（{int(parks['investment'].notna().sum())} 个有数据）" in text
+    assert "zuojing.com/bagua/20230209/73337.html" in text
+    page.evaluate("KunshanHeatmap.setLanguage('en')")
+    page.locator("details.kh-programme summary").click() if not page.locator("details.kh-programme[open]").count() else None
+    text = page.locator(".kh-programme").inner_text()
+    assert "40 (20 certified + 20 in cultivation); 2025 target 50+" in text and "over CNY 500 billion" in text
