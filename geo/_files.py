@@ -6,6 +6,7 @@ import csv
 import datetime as dt
 import io
 import json
+import re
 from pathlib import Path
 from typing import NamedTuple
 
@@ -66,6 +67,34 @@ def _strict(data: bytes, encoding: str) -> str | None:
         return None
 
 
+def _refuse_truncated(data: bytes, encoding: str, name: str) -> None:
+    """A UTF-8 or GB18030 file that is whole but for a character cut at its very end was truncated: say so,
+    rather than let a detector read it in some other codepage."""
+    if encoding not in ENCODINGS:
+        return
+    try:
+        data.decode(encoding)
+    except UnicodeDecodeError as error:
+        if error.end >= len(data) and len(data) - error.start <= 3 and _strict(data[:error.start], encoding):
+            raise RegisterError(f"{name}: the file ends in the middle of a character (byte {error.start}); it looks "
+                                f"truncated / 文件在字符中间结束，可能不完整") from None
+
+
+_CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+def _refuse_damaged(data: bytes, name: str) -> None:
+    """A file that is Chinese UTF-8 or GB18030 but for a few broken bytes is damaged: name the line, rather
+    than let a detector read the whole file in some other codepage (Thai, Latin-1 ...)."""
+    for encoding in ("utf-8", "gb18030"):
+        text = data.decode(encoding, errors="replace")
+        broken = text.count("\ufffd")
+        if broken and len(_CJK.findall(text)) >= 20 * broken:
+            line = text[:text.index("\ufffd")].count("\n") + 1
+            raise RegisterError(f"{name}: bytes that are not valid {encoding.upper()} on line {line} ({broken} "
+                                f"place(s)); the file looks damaged / 文件第 {line} 行含无法解码的字节，文件可能已损坏")
+
+
 def _detected(data: bytes) -> str | None:
     """Encoding guessed by charset-normalizer, when it is installed (only asked after the strict tries)."""
     try:
@@ -94,6 +123,7 @@ def decode_bytes(data: bytes, name: str = "<bytes>", plausible=None) -> tuple[st
         candidates = [*ENCODINGS, "big5"]
     decoded = []
     for encoding in candidates:
+        _refuse_truncated(data, encoding, name)
         text = _strict(data, encoding)
         if text is None or "\ufffd" in text:
             continue
@@ -101,6 +131,7 @@ def decode_bytes(data: bytes, name: str = "<bytes>", plausible=None) -> tuple[st
             return text, encoding
         if encoding in ENCODINGS:  # other encodings must prove themselves with a known header
             decoded.append((text, encoding))
+    _refuse_damaged(data, name)
     guess = _detected(data) if plausible is not None else None
     text = _strict(data, guess) if guess else None
     if text is not None and "\ufffd" not in text and plausible(text):
@@ -195,14 +226,15 @@ def _xlsx_rows(path: Path, sheet: str | None) -> tuple[Rows, list[CellNote]]:
 def _geojson_rows(path: Path) -> tuple[Rows, list[CellNote]]:
     try:
         data = json.loads(decode_text(path.read_bytes(), str(path)))
-    except json.JSONDecodeError as error:
-        raise RegisterError(f"{path}: not valid JSON: {error}") from None
+    except (ValueError, RecursionError) as error:  # JSONDecodeError is a ValueError; so are huge integers
+        raise RegisterError(f"{path}: not valid JSON: {str(error)[:200]}") from None
     features = data.get("features") if isinstance(data, dict) else None
     if not isinstance(features, list):
         raise RegisterError(f"{path}: not a GeoJSON FeatureCollection (no 'features' list)")
     keys: list[str] = []
     for feature in features:
-        for key in (feature.get("properties") or {}) if isinstance(feature, dict) else {}:
+        properties = feature.get("properties") if isinstance(feature, dict) else None
+        for key in properties if isinstance(properties, dict) else {}:
             if key not in keys:
                 keys.append(key)
     header = [*keys, "lon", "lat"] if "lon" not in keys and "经度" not in keys else keys
@@ -210,7 +242,7 @@ def _geojson_rows(path: Path) -> tuple[Rows, list[CellNote]]:
     notes: list[CellNote] = []
     for number, feature in enumerate(features, start=1):
         feature = feature if isinstance(feature, dict) else {}
-        props = feature.get("properties") or {}
+        props = feature.get("properties") if isinstance(feature.get("properties"), dict) else {}
         cells = [_cell_text(props.get(key)) for key in keys]
         if len(header) > len(keys):
             point, note = _point_cells(feature.get("geometry"))
@@ -242,6 +274,16 @@ def _point_cells(geometry) -> tuple[list, tuple[str, bool] | None]:
             (f"{shape.geom_type} placed at a point inside it / 以面内一点定位", False))
 
 
+def _scalar(value):
+    """A cell value: None for missing, text for lists/arrays/dicts (reported as not readable later)."""
+    import numpy as np
+    import pandas as pd
+
+    if isinstance(value, (list, tuple, dict, np.ndarray)):
+        return str(list(value) if isinstance(value, np.ndarray) else value)
+    return None if pd.isna(value) else value
+
+
 def _parquet_rows(path: Path) -> Rows:
     import pandas as pd
 
@@ -253,6 +295,6 @@ def _parquet_rows(path: Path) -> Rows:
         raise RegisterError(f"{path}: not a readable Parquet file: {error}") from None
     frame = frame.drop(columns=[c for c in frame.columns if c == "geometry"])
     rows: Rows = [(0, [str(c) for c in frame.columns])]
-    rows += [(number, [_cell_text(None if v is pd.NA or v != v else v) for v in values])
+    rows += [(number, [_cell_text(_scalar(v)) for v in values])
              for number, values in enumerate(frame.itertuples(index=False), start=1)]
     return rows

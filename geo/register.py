@@ -26,6 +26,9 @@ _AMOUNTS = ["investment", "floor_area", "land", "output"]
 _TOTALS = re.compile(r"^(?:合计|总计|小计|共计|总和|(?:total|subtotal|sum)\b)", re.IGNORECASE)
 _NOTES = re.compile(r"^(?:注|备注|说明|数据来源|资料来源|来源|note|notes|source)\s*[:：]|^\*", re.IGNORECASE)
 _HEADER_SCAN_ROWS = 20
+#: Column names the tool itself adds; a register column so named is read as "<name> (column N)".
+_RESERVED = {"row", "geometry", "index_right", "host", "uncertainty_m", "located_by", "lon_input", "lat_input",
+             "datum_input", "area"}
 
 
 @dataclass
@@ -141,11 +144,14 @@ def _unique_headers(cells: list, width: int) -> tuple[list[str], pd.DataFrame]:
     for position in range(max(len(cells), width)):
         cell = cells[position] if position < len(cells) else None
         name = str(cell).strip() if _filled(cell) else f"column {position + 1}"
+        if name in _RESERVED:
+            name = f"{name} (column {position + 1})"
         if name in headers:
-            warnings.append({"row": None, "column": name, "value": name,
-                             "message": f"duplicate column name; this one read as '{name} ({position + 1})' "
-                                        f"/ 列名重复"})
-            name = f"{name} ({position + 1})"
+            given, name = name, f"{name} ({position + 1})"
+            while name in headers:  # the new name may itself be taken ("名称 (3)" typed by the user)
+                name = f"{name}'"
+            warnings.append({"row": None, "column": given, "value": given,
+                             "message": f"duplicate column name; this one read as '{name}' / 列名重复"})
         headers.append(name)
     return headers, pd.DataFrame(warnings, columns=["row", "column", "value", "message"])
 
@@ -250,7 +256,8 @@ def _typed_table(raw: pd.DataFrame, mapping, file_datum: str) -> tuple[pd.DataFr
         table[name] = codes
 
     extras = [c for c in raw.columns if c != "row" and c not in {h for h, _ in mapping.values()}]
-    table = pd.concat([table, raw[extras]], axis=1)
+    kept = raw[extras].rename(columns={c: f"{c} (extra)" for c in extras if c in set(FIELDS) | _RESERVED})
+    table = pd.concat([table, kept], axis=1)
     return table, pd.concat(problems, ignore_index=True), pd.concat(warnings, ignore_index=True)
 
 

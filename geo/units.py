@@ -100,7 +100,7 @@ def parse_amounts(values: pd.Series, kind: AmountKind, header_unit: str | None =
     not_number = present & number.isna()
     bad_unit = present & number.notna() & cell_unit.notna() & factor.isna()
     is_range = present & parts["num2"].notna() & ~bad_unit
-    amounts = (number * factor).where(~is_range).round(10)
+    amounts = _snapped((number * factor).where(~is_range))
 
     allowed = ", ".join(unit_kinds()[kind]["factors"])
     problems = _messages(
@@ -116,6 +116,18 @@ def parse_amounts(values: pd.Series, kind: AmountKind, header_unit: str | None =
          "lower bound kept as given / 下限值，按给出值记录"),
     )
     return ParsedColumn(amounts.astype("float64"), problems, notes)
+
+
+def _snapped(values: pd.Series) -> pd.Series:
+    """Values rounded to 12 significant digits, so unit factors leave no float noise (0.35, not
+    0.35000000000000003), however small the value."""
+    x = values.to_numpy(dtype="float64")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        exponent = np.floor(np.log10(np.abs(x)))
+    scale = 10.0 ** (11 - np.where(np.isfinite(exponent), exponent, 0))
+    with np.errstate(invalid="ignore", over="ignore"):
+        snapped = np.round(x * scale) / scale
+    return pd.Series(np.where(np.isfinite(snapped), snapped, x), index=values.index)
 
 
 def parse_years(values: pd.Series) -> ParsedColumn:

@@ -16,7 +16,7 @@ _EXTRA = str.maketrans({"`": "&#96;", "$": "&#36;", "{": "&#123;", "}": "&#125;"
                         "\u2028": "&#8232;", "\u2029": "&#8233;"})
 _SCRIPT_JSON = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026",
                               "\u2028": "\\u2028", "\u2029": "\\u2029"})
-_HTTP = re.compile(r"^https?://[^\s<>\"']+$", re.IGNORECASE | re.ASCII)
+_HTTP = re.compile(r"^[hH][tT][tT][pP][sS]?://[^\s<>\"'\x00-\x1f\x7f-\x9f]+$")  # ASCII scheme; no spaces or controls
 
 
 def escape_text(text) -> str:
