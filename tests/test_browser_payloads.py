@@ -100,3 +100,18 @@ def test_tooltips_show_payloads_literally(payload_page):
         page.wait_for_function("document.querySelectorAll('.leaflet-tooltip').length === 0")
     assert texts == set(PAYLOADS)
     assert page.evaluate("window.__pwned") is None
+
+
+def test_an_empty_register_gives_a_valid_map_that_says_there_is_no_data(browser, tmp_path):
+    register = tmp_path / "empty.csv"
+    register.write_text("园区名称,所在镇\n\n", encoding="utf-8")
+    output = tmp_path / "empty.html"
+    assert main(["build", str(register), "--offline", "-o", str(output)]) == 0
+    page, _, errors = open_offline(browser, output)
+    page.wait_for_function("document.querySelector('.kh-legend') !== null")
+    assert page.locator("path.kh-park").count() == 0
+    assert "没有园区数据 / No park data" in page.locator(".kh-legend").inner_text()
+    assert page.locator(".kh-count").inner_text() == "显示 0 / 0 个园区"
+    assert page.locator('path[stroke="#222222"]').count() == 1  # the outline frames the empty map
+    assert errors == []
+    page.close()
