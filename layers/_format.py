@@ -12,6 +12,7 @@ FIGURE_LABELS = {
     "floor_area": ("建筑面积", "Floor area", "万㎡", "10,000 m²"),
     "land": ("用地面积", "Land", "亩", "mu"),
     "output": ("预计产值", "Expected output", "亿元", "100 million CNY"),
+    "available": ("可用面积", "Space available", "万㎡", "10,000 m²"),
 }
 
 

@@ -6,7 +6,10 @@
     var parks = kh.parks, d = parks.data, at = parks.at, n = d.lat.length;
     var LANGS = cfg.order.slice();
 
-    function emptyFilter() { return {sectors: [], statuses: [], towns: [], investment: null, years: null}; }
+    function emptyFilter() {
+        return {sectors: [], statuses: [], towns: [], investment: null, years: null, opportunities: false};
+    }
+    function opportunity(i) { return at(d.status, i) === "seeking_operator" || d.available[i] !== null; }
     var state = {language: cfg.default, filter: emptyFilter(), selected: null};
 
     function esc(text) {  // for the few texts composed here (numbers, user-typed values)
@@ -50,7 +53,8 @@
         var en = at(d.name_en, i);
         return state.language === "en" ? at(d.name, i) : en;
     }
-    var FIGURES = [["investment", "money"], ["floor_area", "floor"], ["land", "land"], ["output", "money"]];
+    var FIGURES = [["investment", "money"], ["floor_area", "floor"], ["land", "land"], ["output", "money"],
+                   ["available", "floor"]];
 
     function card(i) {
         var rows = [["field.sector", label(cfg.sectors, at(d.sector, i))],
@@ -68,7 +72,7 @@
         });
         d.labels.forEach(function (fieldLabel, k) {  // address, website, source: escaped HTML from Python
             var key = d.field_names[k];
-            if (["address", "website", "source"].indexOf(key) >= 0) {
+            if (["address", "website", "contact", "source"].indexOf(key) >= 0) {
                 var value = at(d.fields[k], i);
                 if (value !== null) { html += "<tr><th>" + esc(t("field." + key)) + "</th><td>" + value + "</td></tr>"; }
             }
@@ -87,6 +91,7 @@
         if (f.sectors.length && f.sectors.indexOf(at(d.sector, i)) < 0) { return false; }
         if (f.statuses.length && f.statuses.indexOf(at(d.status, i)) < 0) { return false; }
         if (f.towns.length && f.towns.indexOf(at(d.area, i)) < 0) { return false; }
+        if (f.opportunities && !opportunity(i)) { return false; }
         if (f.investment) {
             var v = d.investment[i];
             if (v === null || (f.investment[0] !== null && v < f.investment[0]) ||
@@ -230,6 +235,7 @@
                 if (target.checked && at_ < 0) { list.push(value); }
                 if (!target.checked && at_ >= 0) { list.splice(at_, 1); }
             }
+            if (kind === "opportunities") { f.opportunities = target.checked; }
             if (kind === "investment") {
                 var low = div.querySelector("[data-kind=investment][data-end=min]").value;
                 var high = div.querySelector("[data-kind=investment][data-end=max]").value;
@@ -277,6 +283,8 @@
             '<label class="kh-language">' + esc(t("language")) + ' <select data-kind="language">' + languages +
             "</select></label>" +
             '<details class="kh-filter"><summary>' + esc(t("filter.title")) + "</summary>" +
+            '<label><input type="checkbox" data-kind="opportunities"' + (f.opportunities ? " checked" : "") + "> " +
+            esc(t("filter.opportunities")) + "</label>" +
             '<fieldset><legend>' + esc(t("filter.sector")) + "</legend>" +
             options("sectors", cfg.present.sectors, function (c) { return label(cfg.sectors, c); }) + "</fieldset>" +
             '<fieldset><legend>' + esc(t("filter.status")) + "</legend>" +
@@ -307,6 +315,7 @@
         ["sectors", "statuses", "towns"].forEach(function (k) {
             if (Array.isArray(filter[k])) { f[k] = filter[k].map(String); }
         });
+        f.opportunities = filter.opportunities === true || filter.opportunities === "1";
         ["investment", "years"].forEach(function (k) {
             var r = filter[k];
             if (Array.isArray(r) && r.length === 2) {
@@ -375,6 +384,7 @@
         ["investment", "years"].forEach(function (k) {
             if (f[k]) { parts.push(k + "=" + f[k].map(function (v) { return v === null ? "" : v; }).join(",")); }
         });
+        if (f.opportunities) { parts.push("opportunities=1"); }
         if (state.selected !== null) { parts.push("park=" + encodeURIComponent(state.selected)); }
         var c = map.getCenter();
         parts.push("view=" + c.lat.toFixed(5) + "," + c.lng.toFixed(5) + "," + map.getZoom());
@@ -396,6 +406,7 @@
             if (params[k]) { filter[k] = params[k].split(",").map(decodeURIComponent); }
         });
         ["investment", "years"].forEach(function (k) { if (params[k]) { filter[k] = params[k].split(","); } });
+        if (params.opportunities) { filter.opportunities = params.opportunities; }
         if (params.lang && LANGS.indexOf(params.lang) >= 0) { state.language = params.lang; }
         document.documentElement.lang = state.language;
         state.filter = clean(filter);

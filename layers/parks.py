@@ -74,8 +74,8 @@ def park_facts(parks: pd.DataFrame, heat: np.ndarray | None = None) -> dict:
         "name_hant": encoded(escape_series(hant)),
         "heat": _numbers(pd.Series(heat, index=parks.index)) if heat is not None else [None] * len(parks),
     }
-    facts.update({figure: _numbers(parks[figure].round(4)) for figure in ("investment", "floor_area", "land",
-                                                                            "output")})
+    facts.update({figure: _numbers(parks[figure].round(4)) if figure in parks.columns else [None] * len(parks)
+                  for figure in ("investment", "floor_area", "land", "output", "available")})
     return facts
 
 

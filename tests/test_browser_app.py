@@ -275,3 +275,27 @@ def test_programme_panel_shows_published_figures_and_the_register(page, parks):
     page.locator("details.kh-programme summary").click() if not page.locator("details.kh-programme[open]").count() else None
     text = page.locator(".kh-programme").inner_text()
     assert "40 (20 certified + 20 in cultivation); 2025 target 50+" in text and "over CNY 500 billion" in text
+
+
+def test_opportunities_view_and_contact_on_the_card(browser, tmp_path):
+    register = tmp_path / "opportunities.csv"
+    register.write_text("园区名称,所在镇,状态,可用面积,联系方式\n"
+                        "甲园,陆家镇,招引运营方,,张先生 0512-1234\n"
+                        "乙园,张浦镇,认定园区,2万平方米,\"<b>李</b> li@example.org\"\n"
+                        "丙园,千灯镇,认定园区,,\n", encoding="utf-8")
+    output = tmp_path / "opportunities.html"
+    assert main(["build", str(register), "--offline", "-o", str(output)]) == 0
+    page, _, errors = open_offline(browser, output)
+    page.wait_for_function(f"{COUNT} === 3")
+    page.locator("details.kh-filter summary").click()
+    page.locator("input[data-kind=opportunities]").check()
+    assert sorted(state(page)["visibleParks"]) == ["r2", "r3"] and page.evaluate(COUNT) == 2
+    assert "opportunities=1" in page.evaluate("location.hash")
+    page.evaluate("KunshanHeatmap.focusPark('r3')")
+    text = page.locator(".leaflet-popup-content").inner_text()
+    assert "可用面积\t2 万㎡" in text and "联系方式\t<b>李</b> li@example.org" in text
+    page.evaluate("KunshanHeatmap.setLanguage('en')")
+    page.evaluate("KunshanHeatmap.focusPark('r3')")
+    assert "Space available\t20,000 m²" in page.locator(".leaflet-popup-content").inner_text()
+    assert errors == []
+    page.close()

@@ -82,19 +82,19 @@ def test_chinese_headers_map_to_fields_with_types(tmp_path):
 def test_english_headers(tmp_path):
     path = write_csv(tmp_path / "en.csv", [
         ["park_id", "Name", "Name_EN", "Sector", "Town", "Status", "Year", "Investment", "Floor_Area", "Land",
-         "Output", "Longitude", "Latitude", "Address", "Website", "Source", "Note", "Contact"],
+         "Output", "Longitude", "Latitude", "Address", "Website", "Source", "Note", "Manager"],
         ["p1", "Alpha", "Alpha Park", "Biomedicine", "Zhangpu", "Certified park", "2023", "12亿元", "3万平方米",
          "200亩", "50", "120.95", "31.30", "", "http://x.example", "src", "n", "Ms Li"],
     ])
     register = read_register(path)
     row = register.table.iloc[0]
-    assert sorted(register.table.columns) == sorted(["row", *FIELDS, "Contact"])
-    assert register.table.columns[-1] == "Contact"
+    assert sorted(register.table.columns) == sorted(["row", *FIELDS, "Manager"])
+    assert register.table.columns[-1] == "Manager"
     assert (row["id"], row["name"], row["name_en"], row["sector"], row["town"], row["status"]) == (
         "p1", "Alpha", "Alpha Park", "biomedicine", "Zhangpu", "certified")
     assert (row["year"], row["investment"], row["floor_area"], row["land"], row["output"]) == (
         2023, 12.0, 3.0, 200.0, 50.0)
-    assert (row["lon"], row["lat"], row["website"], row["source"], row["note"], row["Contact"]) == (
+    assert (row["lon"], row["lat"], row["website"], row["source"], row["note"], row["Manager"]) == (
         120.95, 31.3, "http://x.example", "src", "n", "Ms Li")
     assert register.columns["lon"] == "Longitude"
     assert register.report.to_dict() == {"rows_read": 1, "parks": 1, "rejected": [], "skipped": [],
@@ -253,14 +253,14 @@ def test_sector_and_status_vocabulary(tmp_path):
 
 def test_duplicate_column_names_produce_a_warning(tmp_path):
     # Fails against the current code: Report._records calls int(None) on the file-level warning's row.
-    rows = [["园区名称", "所在镇", "联系人", "联系人"], ["A", "张浦镇", "x", "y"]]
+    rows = [["园区名称", "所在镇", "负责人", "负责人"], ["A", "张浦镇", "x", "y"]]
     register = read_register(write_csv(tmp_path / "r.csv", rows))
-    assert register.table["联系人"].tolist() == ["x"]
-    assert register.table["联系人 (4)"].tolist() == ["y"]
+    assert register.table["负责人"].tolist() == ["x"]
+    assert register.table["负责人 (4)"].tolist() == ["y"]
     assert register.report.warnings == [{
-        "row": None, "column": "联系人", "value": "联系人",
-        "message": "duplicate column name; this one read as '联系人 (4)' / 列名重复"}]
-    assert "warning file, column '联系人'" in register.report.to_text()
+        "row": None, "column": "负责人", "value": "负责人",
+        "message": "duplicate column name; this one read as '负责人 (4)' / 列名重复"}]
+    assert "warning file, column '负责人'" in register.report.to_text()
     assert (register.report.rows_read, register.report.parks) == (1, 1)
     assert_accounted(register.report)
 
