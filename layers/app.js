@@ -68,7 +68,9 @@
         if (other !== null && other !== parkName(i)) { html += '<br><span class="kh-card-name-en">' + other + "</span>"; }
         html += "<table>";
         rows.forEach(function (row) {  // registry labels and numbers: escaped here; park texts were escaped in Python
-            if (row[1] !== null) { html += "<tr><th>" + esc(t(row[0])) + "</th><td>" + esc(row[1]) + "</td></tr>"; }
+            if (row[1] === null) { return; }
+            var badge = row[0] === "field.status" ? statusBadge(at(d.status, i)) : "";
+            html += "<tr><th>" + esc(t(row[0])) + "</th><td>" + badge + esc(row[1]) + "</td></tr>";
         });
         d.labels.forEach(function (fieldLabel, k) {  // address, website, source: escaped HTML from Python
             var key = d.field_names[k];
@@ -80,6 +82,10 @@
         html += '</table><a class="kh-share" href="#park=' + encodeURIComponent(d.id[i]) + '" data-park="' +
                 esc(d.id[i]) + '">' + esc(t("card.link")) + "</a></div>";
         return html;
+    }
+    function statusBadge(code) {  // the registry's symbol in the registry's colour (both our own data)
+        var entry = cfg.statuses[code];
+        return entry ? '<span class="kh-status" style="color:' + esc(entry.colour) + '">' + esc(entry.icon) + "</span> " : "";
     }
     function tooltip(i) { return parkName(i) + " · " + esc(label(cfg.sectors, at(d.sector, i))); }
     kh.card = card;
@@ -258,10 +264,11 @@
     };
     panel.render = function (shown) {
         var div = this._div, f = state.filter;
-        function options(kind, codes, name) {
+        function options(kind, codes, name, badge) {
             return codes.map(function (code) {
                 return '<label><input type="checkbox" data-kind="' + kind + '" value="' + esc(code) + '"' +
-                    (f[kind].indexOf(code) >= 0 ? " checked" : "") + "> " + esc(name(code)) + "</label>";
+                    (f[kind].indexOf(code) >= 0 ? " checked" : "") + "> " + (badge ? badge(code) : "") +
+                    esc(name(code)) + "</label>";
             }).join("");
         }
         var languages = LANGS.map(function (code) {
@@ -288,8 +295,8 @@
             '<fieldset><legend>' + esc(t("filter.sector")) + "</legend>" +
             options("sectors", cfg.present.sectors, function (c) { return label(cfg.sectors, c); }) + "</fieldset>" +
             '<fieldset><legend>' + esc(t("filter.status")) + "</legend>" +
-            options("statuses", cfg.present.statuses, function (c) {
-                return (cfg.statuses[c] ? cfg.statuses[c].icon + " " : "") + label(cfg.statuses, c); }) + "</fieldset>" +
+            options("statuses", cfg.present.statuses, function (c) { return label(cfg.statuses, c); }, statusBadge) +
+            "</fieldset>" +
             '<fieldset><legend>' + esc(t("filter.town")) + "</legend>" +
             options("towns", cfg.present.towns, place) + "</fieldset>" +
             '<fieldset><legend>' + esc(t("filter.investment")) + "</legend>" +

@@ -95,7 +95,7 @@ class ParkApp(MacroElement):
         self.config = script_json({
             "default": language, "languages": registry["languages"], "order": list(registry["languages"]),
             "strings": registry["strings"],
-            "places": places, "sectors": _names(sectors()), "statuses": _names(statuses(), "icon"),
+            "places": places, "sectors": _names(sectors()), "statuses": _names(statuses(), "icon", "colour"),
             "programme": programme,
             "years": ([int(years.min()), int(years.max())] if len(years := parks["year"].dropna()) else None),
             "present": {"sectors": sorted(parks["sector"].dropna().unique().tolist()),

@@ -142,7 +142,7 @@ def test_language_switches_in_place(page, parks):
     page.locator("select[data-kind=language]").select_option("zh-Hant")
     page.evaluate(f"KunshanHeatmap.focusPark('sino-german-im')")
     text = page.locator(".leaflet-popup-content").inner_text()
-    assert "總投資\t40 億元" in text and "所在鎮/板塊\t張浦鎮" in text and "狀態\t集中開工" in text
+    assert "總投資\t40 億元" in text and "所在鎮/板塊\t張浦鎮" in text and "狀態\t▲ 集中開工" in text
     page.screenshot(path=str(ARTIFACTS / "demo-zh-Hant.png"))
     page.locator("select[data-kind=language]").select_option("zh-Hans")
     page.evaluate(f"KunshanHeatmap.focusPark('sino-german-im')")
@@ -299,3 +299,13 @@ def test_opportunities_view_and_contact_on_the_card(browser, tmp_path):
     assert "Space available\t20,000 m²" in page.locator(".leaflet-popup-content").inner_text()
     assert errors == []
     page.close()
+
+
+def test_status_has_its_registry_symbol_and_colour(page):
+    page.evaluate("KunshanHeatmap.focusPark('sino-german-im')")
+    badge = page.locator(".leaflet-popup-content .kh-status")
+    assert badge.inner_text() == "▲"
+    assert badge.evaluate("node => getComputedStyle(node).color") == "rgb(244, 109, 67)"  # groundbreaking #f46d43
+    page.locator("details.kh-filter summary").click()
+    label = page.locator("label", has=page.locator("input[data-kind=statuses][value=certified]"))
+    assert label.inner_text().strip() == "★ 认定园区"
