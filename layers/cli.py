@@ -48,7 +48,7 @@ def _parser() -> argparse.ArgumentParser:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    def map_options(sub: argparse.ArgumentParser, default_output: str) -> None:
+    def map_options(sub: argparse.ArgumentParser, default_output: str, default_heat: str = "classic") -> None:
         sub.add_argument("-o", "--output", type=Path, default=None,
                          help=f"HTML file to write (default: {default_output})")
         sub.add_argument("--offline", action="store_true",
@@ -62,10 +62,10 @@ def _parser() -> argparse.ArgumentParser:
                               "every overlay is shifted to match), tianditu (key in KUNSHAN_TIANDITU_KEY); "
                               "default: osm")
 
-        sub.add_argument("--heat", choices=HEATS, default="classic",
+        sub.add_argument("--heat", choices=HEATS, default=default_heat,
                          help="classic: Leaflet.heat (radius in screen pixels, no value scale); density: kernel "
                               "density in real units per km², the same at every zoom, with a value legend; both: "
-                              "density shown, classic offered in the layer control; default: classic")
+                              f"density shown, classic offered in the layer control; default: {default_heat}")
         sub.add_argument("--bandwidth-m", type=float, default=2000.0,
                          help="density: Gaussian kernel σ in metres (default: 2000)")
         sub.add_argument("--cell-m", type=float, default=250.0,

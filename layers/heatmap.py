@@ -109,7 +109,8 @@ def park_heatmap(parks: gpd.GeoDataFrame, *, areas: gpd.GeoDataFrame | None = No
                      f"known only at city level are not in the heat")
     if len(parks) == 0:
         notes.append("没有园区数据 / No park data")
-    Legend(title=title, weight_text=weight_description(weight, len(points), len(parks)), notes=notes).add_to(m)
+    Legend(title=title, weight_text=weight_description(weight, len(points), len(parks)), notes=notes,
+           ramp=grid is None).add_to(m)
     folium.LayerControl(collapsed=True).add_to(m)
     _fit(m, parks, outline)
     if app_element is not None:  # last: a permalink's view wins over the fitted one

@@ -33,6 +33,7 @@ class Legend(MacroElement):
     title : heading of the map.
     weight_text : from :func:`weight_description`.
     notes : further plain-text lines (escaped).
+    ramp : show the classic heat colour ramp (off when the density surface, with its own legend, is shown).
     """
 
     _template = Template("""
@@ -63,13 +64,15 @@ class Legend(MacroElement):
         {% endmacro %}
     """)
 
-    def __init__(self, *, title: str, weight_text: str, notes: list[str] = ()):
+    def __init__(self, *, title: str, weight_text: str, notes: list[str] = (), ramp: bool = True):
         super().__init__()
         self._name = "Legend"
         self.gradient = _GRADIENT
+        scale = ('<div class="kh-ramp"></div><div>低 low → 高 high</div>' if ramp else
+                 "<div>热力图例见密度图例（真实单位）/ heat scale: see the density legend (real units)</div>")
         parts = [f"<h4>{escape_text(title)}</h4>",
                  f'<div class="kh-weight">{escape_text(weight_text)}</div>',
-                 '<div class="kh-ramp"></div><div>低 low → 高 high</div>',
+                 scale,
                  '<div><span class="kh-sym" style="background:#1f77b4;border:2px solid #fff"></span>'
                  "精确位置 exact location</div>",
                  '<div><span class="kh-sym" style="background:rgba(31,119,180,0.45);border:2px dashed #1f77b4">'

@@ -232,6 +232,8 @@ def test_density_heat_draws_in_real_units(browser, tmp_path):
     legend = page.locator(".kh-density-control").inner_text()
     assert "亿元/km²" in legend and "带宽 2 km" in legend and "4 of 27" in legend.replace("/ ", "")
     assert page.locator("canvas.leaflet-heatmap-layer").count() == 0  # density only
+    main_legend = page.locator(".kh-legend").inner_text()
+    assert "heat scale: see the density legend (real units)" in main_legend and "低 low" not in main_legend
     page.screenshot(path=str(ARTIFACTS / "demo-density.png"))
     assert errors == []
     page.close()
