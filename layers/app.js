@@ -134,6 +134,7 @@
         if (heat && map.hasLayer(heat)) { heat.setLatLngs(points); }  // Leaflet.heat cannot redraw off the map;
                                                                      // overlayadd runs apply() again
         updateAreas();
+        renderLegend();
         panel.render(shown);
         writeHash();
     }
@@ -217,6 +218,29 @@
             rows.map(function (r) { return "<tr><th>" + esc(t(r[0])) + "</th><td>" + esc(r[1]) + "</td></tr>"; })
                 .join("") + "</table><div class=\"kh-source\">" + esc(t("programme.source")) + ": " +
             esc(p.sources.conference_and_targets) + "; " + esc(p.sources.action_plan) + " (" + esc(p.as_of) + ")</div></details>";
+    }
+
+    // --- the map legend, in the reader's language ---------------------------------------------------------
+    function renderLegend() {
+        var box = document.querySelector(".kh-legend"), g = cfg.legend;
+        if (!box || !g) { return; }
+        var units = {investment: ["field.investment", "unit.yi"], floor_area: ["field.floor_area", "unit.wan_m2"],
+                     output: ["field.output", "unit.yi"]};
+        var weight = g.weight === "count"
+            ? fill(t("legend.weight.count"), {n: g.carrying, total: g.total})
+            : fill(t("legend.weight.figure"), {figure: t(units[g.weight][0]), unit: t(units[g.weight][1]),
+                                               n: g.carrying, total: g.total});
+        var html = "<h4>" + esc(t("title")) + '</h4><div class="kh-weight">' + esc(weight) + "</div>" +
+            (g.ramp ? '<div class="kh-ramp"></div><div>' + esc(t("legend.ramp")) + "</div>"
+                    : "<div>" + esc(t("legend.density")) + "</div>") +
+            '<div><span class="kh-sym" style="background:#1f77b4;border:2px solid #fff"></span>' +
+            esc(t("legend.exact")) + "</div>" +
+            '<div><span class="kh-sym" style="background:rgba(31,119,180,0.45);border:2px dashed #1f77b4"></span>' +
+            esc(t("legend.approximate")) + "</div>" +
+            '<div class="kh-note">' + esc(t("legend.schematic")) + "</div>";
+        if (g.city) { html += '<div class="kh-note">' + esc(fill(t("legend.city"), {n: g.city})) + "</div>"; }
+        if (!g.total) { html += '<div class="kh-note">' + esc(t("legend.empty")) + "</div>"; }
+        box.innerHTML = html;
     }
 
     // --- the panel -------------------------------------------------------------------------------------

@@ -54,6 +54,8 @@ class ParkApp(MacroElement):
     language : language the page opens in (one of :data:`LANGUAGES`).
     programme : the programme's published figures and targets (:func:`geo.programme`), shown in a panel
         beside what the map itself holds; none when None.
+    legend : what the map legend says, as data, so it follows the language: ``weight``, ``carrying``
+        (parks in the heat), ``total``, ``city`` (parks at city level), ``ramp`` (classic colour ramp shown).
     """
 
     _template = Template("""
@@ -83,7 +85,7 @@ class ParkApp(MacroElement):
     """)
 
     def __init__(self, parks: pd.DataFrame, *, heat=None, areas=None, language: str | None = None,
-                 programme: dict | None = None):
+                 programme: dict | None = None, legend: dict | None = None):
         super().__init__()
         self._name = "ParkApp"
         registry = i18n()
@@ -96,7 +98,7 @@ class ParkApp(MacroElement):
             "default": language, "languages": registry["languages"], "order": list(registry["languages"]),
             "strings": registry["strings"],
             "places": places, "sectors": _names(sectors()), "statuses": _names(statuses(), "icon", "colour"),
-            "programme": programme,
+            "programme": programme, "legend": legend,
             "years": ([int(years.min()), int(years.max())] if len(years := parks["year"].dropna()) else None),
             "present": {"sectors": sorted(parks["sector"].dropna().unique().tolist()),
                         "statuses": sorted(parks["status"].dropna().unique().tolist()),

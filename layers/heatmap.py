@@ -100,9 +100,11 @@ def park_heatmap(parks: gpd.GeoDataFrame, *, areas: gpd.GeoDataFrame | None = No
         DensityLegend(density_layer_for_datum(grid, datum).add_to(m)).add_to(m)
     markers = ParkMarkers(parks, card_fields=card_fields, heat=heat_weights(parks, weight))
     markers.add_to(m)
-    app_element = ParkApp(parks, heat=heat_layer, areas=area_layer, language=language,
-                          programme=programme) if app else None
     located = int(parks["precision"].ne("city").sum())
+    legend = {"weight": weight, "carrying": len(points), "total": len(parks), "city": len(parks) - located,
+              "ramp": grid is None}
+    app_element = ParkApp(parks, heat=heat_layer, areas=area_layer, language=language, programme=programme,
+                          legend=legend) if app else None
     notes = ["镇/板块范围为示意，非法定边界 / Town areas are schematic, not legal boundaries"]
     if located < len(parks):
         notes.append(f"{len(parks) - located}个园区仅知在昆山市内，不计入热力 / {len(parks) - located} parks "

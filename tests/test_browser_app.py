@@ -132,6 +132,8 @@ def test_language_switches_in_place(page, parks):
     index = int(parks.index[parks["id"].eq("sino-german-im")][0])
     page.locator("select[data-kind=language]").select_option("en")
     assert page.locator(".kh-panel-title").inner_text() == "Kunshan specialised innovation parks"
+    assert page.locator(".kh-legend").inner_text().startswith("Kunshan specialised innovation parks\n"
+                                                              "Heat weight: number of parks, 25 of 27 parks")
     assert page.evaluate("document.documentElement.lang") == "en"
     page.evaluate(f"KunshanHeatmap.focusPark('sino-german-im')")
     text = page.locator(".leaflet-popup-content").inner_text()
@@ -233,7 +235,7 @@ def test_density_heat_draws_in_real_units(browser, tmp_path):
     assert "亿元/km²" in legend and "带宽 2 km" in legend and "4 of 27" in legend.replace("/ ", "")
     assert page.locator("canvas.leaflet-heatmap-layer").count() == 0  # density only
     main_legend = page.locator(".kh-legend").inner_text()
-    assert "heat scale: see the density legend (real units)" in main_legend and "低 low" not in main_legend
+    assert "热力图例见密度图例（真实单位）" in main_legend and "低 → 高" not in main_legend
     page.screenshot(path=str(ARTIFACTS / "demo-density.png"))
     assert errors == []
     page.close()
