@@ -1,7 +1,6 @@
 """Joining parks with areas and registries, totals by area and sector, and the embedded default."""
 
 import csv
-import io
 import math
 
 import pandas as pd
@@ -9,6 +8,7 @@ import pytest
 
 from geo import (FIGURES, area_totals, default_register_path, join_parks, kunshan_default, load_parks,
                  locate_parks, read_register, totals, town_areas)
+from registers import assert_accounted, write_csv
 
 HEADER = ["园区名称", "主导产业", "所在镇", "状态", "总投资", "建筑面积", "用地面积", "预计产值", "经度", "纬度"]
 ROWS = [
@@ -20,17 +20,6 @@ ROWS = [
     ["F", "量子", "花桥经济开发区", "town_park", "", "", "", "10", "", ""],                        # 7
     ["合计", "", "", "", "15.35", "", "", "", "", ""],                                         # 8
 ]
-
-
-def write_csv(path, rows, encoding="utf-8"):
-    buffer = io.StringIO(newline="")
-    csv.writer(buffer, lineterminator="\n").writerows(rows)
-    path.write_bytes(buffer.getvalue().encode(encoding))
-    return path
-
-
-def assert_accounted(report):
-    assert report.rows_read == report.parks + len(report.rejected) + len(report.skipped)
 
 
 def nan_or(value):

@@ -1,13 +1,12 @@
 """Locating parks (coordinates, towns, aliases, addresses, city level) and the schematic town areas."""
 
-import csv
-import io
 
 import pandas as pd
 import pytest
 import shapely
 
 from geo import METRIC_CRS, kunshan_gazetteer, kunshan_outline, locate_parks, read_register, town_areas
+from registers import assert_accounted, write_csv
 
 SEEDS = ["玉山镇", "巴城镇", "周市镇", "陆家镇", "花桥镇", "淀山湖镇", "张浦镇", "周庄镇", "千灯镇", "锦溪镇",
          "昆山开发区", "昆山高新区"]
@@ -20,17 +19,6 @@ SEAT = (120.9514, 31.3844)  # 玉山镇, the city seat
 OUTSIDE = "point outside the Kunshan county outline (lon, lat as given, WGS-84) / 坐标不在昆山市范围内"
 CITY_LEVEL = ("no coordinates, town or address: placed at city level, position within Kunshan unknown "
               "/ 无坐标、镇或地址：按市级示意定位")
-
-
-def write_csv(path, rows, encoding="utf-8"):
-    buffer = io.StringIO(newline="")
-    csv.writer(buffer, lineterminator="\n").writerows(rows)
-    path.write_bytes(buffer.getvalue().encode(encoding))
-    return path
-
-
-def assert_accounted(report):
-    assert report.rows_read == report.parks + len(report.rejected) + len(report.skipped)
 
 
 def xy(point):

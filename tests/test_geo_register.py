@@ -1,7 +1,5 @@
 """Reading registers: CSV in three encodings, XLSX, GeoJSON; headers, row accounting, report."""
 
-import csv
-import io
 import json
 import math
 
@@ -10,6 +8,7 @@ import pandas as pd
 import pytest
 
 from geo import FIELDS, RegisterError, read_register
+from registers import assert_accounted, write_csv
 
 NAME_EMPTY = "park name is empty / 园区名称为空"
 NOT_NUMBER = "not a number / 不是数字"
@@ -24,17 +23,6 @@ ZH_ROWS = [
      "昆山市锦溪镇锦商路699号", ""],
     ["华成机器人园", "robotics", "陆家镇", "town_park", "2024", "约5", "5000平方米", "", "", "", ""],
 ]
-
-
-def write_csv(path, rows, encoding="utf-8"):
-    buffer = io.StringIO(newline="")
-    csv.writer(buffer, lineterminator="\n").writerows(rows)
-    path.write_bytes(buffer.getvalue().encode(encoding))
-    return path
-
-
-def assert_accounted(report):
-    assert report.rows_read == report.parks + len(report.rejected) + len(report.skipped)
 
 
 def is_text(series):

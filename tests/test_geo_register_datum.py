@@ -2,7 +2,6 @@
 and ``validate --datum`` / ``build --datum`` on the command line."""
 
 import csv
-import io
 import json
 
 import numpy as np
@@ -15,6 +14,7 @@ from pyproj import Transformer
 from geo import RegisterError, datum, kunshan_outline, load_parks, locate_parks, read_register
 from layers.cli import main
 from pagedata import page_parks
+from registers import assert_accounted, write_csv
 
 UNKNOWN_DATUM = "unknown datum (allowed: wgs84, gcj02, bd09) / 坐标系无法识别"
 SWAPPED = "longitude and latitude were swapped; read the other way round / 经纬度颠倒，已互换"
@@ -32,17 +32,6 @@ ERROR = "kunshan-heatmap: error: "
 
 def outside_reason(label):
     return f"point outside the Kunshan county outline (lon, lat as given, {label}) / 坐标不在昆山市范围内"
-
-
-def write_csv(path, rows, encoding="utf-8"):
-    buffer = io.StringIO(newline="")
-    csv.writer(buffer, lineterminator="\n").writerows(rows)
-    path.write_bytes(buffer.getvalue().encode(encoding))
-    return path
-
-
-def assert_accounted(report):
-    assert report.rows_read == report.parks + len(report.rejected) + len(report.skipped)
 
 
 @pytest.fixture(scope="module")

@@ -1,9 +1,7 @@
 """Units, years and coordinates: geo.units, directly and through a register file."""
 
-import csv
 import doctest
 import importlib
-import io
 import math
 
 import pandas as pd
@@ -11,23 +9,13 @@ import pytest
 
 from geo import RegisterError, read_register
 from geo.units import base_unit, parse_amounts, parse_coordinates, parse_years, split_header_unit
+from registers import assert_accounted, write_csv
 
 APPROX = "approximate figure kept as given / 约数，按给出值记录"
 LOWER = "lower bound kept as given / 下限值，按给出值记录"
 RANGE = "a range, left empty rather than guessed / 数值为区间，未取值"
 NOT_NUMBER = "not a number / 不是数字"
 MONEY_UNITS = "亿元, 亿, 亿人民币, 千万元, 百万元, 万元, 万, 元, 億元, 億, 千萬元, 百萬元, 萬元, 萬"
-
-
-def write_csv(path, rows, encoding="utf-8"):
-    buffer = io.StringIO(newline="")
-    csv.writer(buffer, lineterminator="\n").writerows(rows)
-    path.write_bytes(buffer.getvalue().encode(encoding))
-    return path
-
-
-def assert_accounted(report):
-    assert report.rows_read == report.parks + len(report.rejected) + len(report.skipped)
 
 
 def parsed(values, kind, header_unit=None, column=""):

@@ -1,10 +1,8 @@
 """park_heatmap and map_html: layers, legend, data, view, attribution, pinned and inlined assets."""
 
 import base64
-import csv
 import hashlib
 import html
-import io
 import json
 import re
 import shutil
@@ -19,6 +17,7 @@ from pagedata import page_parks
 import layers
 from layers import AssetError, map_html, park_heatmap
 from layers.assets import asset, asset_bytes, assets
+from registers import write_csv
 
 ASSETS_JSON = json.loads((Path(layers.__file__).parent / "assets.json").read_text(encoding="utf-8"))
 PINNED_URLS = {ASSETS_JSON["cdn"].format(package=p["package"], version=p["version"], path=f["path"]): f
@@ -63,13 +62,6 @@ def flat(bounds):
 
 def asset_tags(page):
     return (re.findall(r"<script\b[^>]*>", page), re.findall(r"<link\b[^>]*>", page))
-
-
-def write_csv(path, rows, encoding="utf-8"):
-    buffer = io.StringIO(newline="")
-    csv.writer(buffer, lineterminator="\n").writerows(rows)
-    path.write_bytes(buffer.getvalue().encode(encoding))
-    return path
 
 
 # ---------------------------------------------------------------- fixtures
