@@ -14,7 +14,7 @@ from . import units
 from ._files import FORMATS, csv_delimiter, csv_text, decode_text, read_rows
 from ._io import atomic_write
 from ._registry import column_fields
-from .datum import convert, parse_datum
+from .datum import convert, convert_geometries, parse_datum
 from .errors import RegisterError
 
 __all__ = ["convert_file", "ConversionSummary"]
@@ -160,7 +160,7 @@ def _convert_xlsx(source: Path, output: Path, from_datum: str, to_datum: str, sh
 def _convert_geojson(source: Path, output: Path, from_datum: str, to_datum: str, sheet) -> ConversionSummary:
     """Geometries (z kept) and lon/lat properties (any alias) of every feature, each feature by its own
     datum property when it has one."""
-    from shapely import from_geojson, to_geojson, transform
+    from shapely import from_geojson, to_geojson
 
     data = json.loads(decode_text(source.read_bytes(), str(source)))
     features = data.get("features") if isinstance(data, dict) else None
@@ -177,14 +177,8 @@ def _convert_geojson(source: Path, output: Path, from_datum: str, to_datum: str,
     with_geometry = [i for i, f in enumerate(features) if f.get("geometry")]
     for source_datum in sources.iloc[with_geometry].unique():  # at most three datums
         chosen = [i for i in with_geometry if sources.iloc[i] == source_datum]
-
-        def shift(xyz: np.ndarray, datum=source_datum) -> np.ndarray:
-            shifted = xyz.copy()
-            shifted[:, 0], shifted[:, 1] = convert(xyz[:, 0], xyz[:, 1], datum, to_datum)
-            return shifted
-
         shapes = from_geojson([json.dumps(features[i]["geometry"]) for i in chosen])
-        for i, shape in zip(chosen, transform(shapes, shift, include_z=True)):
+        for i, shape in zip(chosen, convert_geometries(shapes, source_datum, to_datum)):
             features[i]["geometry"] = json.loads(to_geojson(shape))
 
     converted = np.zeros(len(features), dtype=bool)

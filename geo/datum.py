@@ -33,7 +33,7 @@ import pandas as pd
 from ._registry import fold
 from .errors import RegisterError
 
-__all__ = ["Datum", "DATUMS", "DatumWarning", "parse_datum", "convert", "to_wgs84",
+__all__ = ["convert_geometries", "Datum", "DATUMS", "DatumWarning", "parse_datum", "convert", "to_wgs84",
            "wgs84_to_gcj02", "gcj02_to_wgs84", "gcj02_to_bd09", "bd09_to_gcj02", "wgs84_to_bd09", "bd09_to_wgs84"]
 
 Datum = Literal["wgs84", "gcj02", "bd09"]
@@ -444,3 +444,26 @@ def to_wgs84(frame: pd.DataFrame, datum_column: str = "datum") -> pd.DataFrame:
     out[datum_column] = pd.Series("wgs84", index=out.index,
                                   dtype=datum.dtype if isinstance(datum.dtype, pd.StringDtype) else object)
     return out
+
+
+def convert_geometries(geometries, source: str, target: str):
+    """Shapely geometries (an array or a GeoSeries' values) with every vertex converted between datums;
+    heights (z) are kept. Same datum: returned as given.
+
+    >>> import shapely
+    >>> point = convert_geometries(shapely.points([120.98], [31.38], [5.0]), "wgs84", "gcj02")[0]
+    >>> print(f"{point.x:.6f} {point.y:.6f} {point.z}")
+    120.984323 31.377972 5.0
+    """
+    import shapely
+
+    source, target = parse_datum(source), parse_datum(target)
+    if source == target:
+        return geometries
+
+    def shift(xyz: np.ndarray) -> np.ndarray:
+        shifted = xyz.copy()
+        shifted[:, 0], shifted[:, 1] = convert(xyz[:, 0], xyz[:, 1], source, target)
+        return shifted
+
+    return shapely.transform(geometries, shift, include_z=True)

@@ -15,11 +15,9 @@ from importlib import resources
 
 import folium
 import geopandas as gpd
-import numpy as np
-import shapely
 import xyzservices.providers as xyz
 
-from geo.datum import convert
+from geo.datum import convert_geometries
 from geo.errors import HeatmapError
 
 __all__ = ["Basemap", "BasemapError", "BASEMAPS", "basemap", "companions", "tile_layer", "to_datum"]
@@ -108,12 +106,7 @@ def to_datum(frame: gpd.GeoDataFrame, datum: str) -> gpd.GeoDataFrame:
     """
     if datum == "wgs84":
         return frame
-
-    def shift(xy: np.ndarray) -> np.ndarray:
-        lon, lat = convert(xy[:, 0], xy[:, 1], "wgs84", datum)
-        return np.column_stack([lon, lat])
-
     shifted = frame.copy()
-    shifted.geometry = gpd.GeoSeries(shapely.transform(frame.geometry.to_numpy(), shift), index=frame.index,
-                                     crs=frame.crs)
+    shifted.geometry = gpd.GeoSeries(convert_geometries(frame.geometry.to_numpy(), "wgs84", datum),
+                                     index=frame.index, crs=frame.crs)
     return shifted
