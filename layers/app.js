@@ -119,7 +119,7 @@
         return ids;
     }
     function apply() {
-        var points = [], shown = 0;
+        var points = [], shown = 0, totals = {};
         for (var i = 0; i < n; i++) {
             var group = parks.groups[at(d.sector, i)], ok = passes(i);
             [parks.markers[i], parks.circles[i]].forEach(function (layer) {
@@ -128,30 +128,29 @@
                 if (!ok && group.hasLayer(layer)) { group.removeLayer(layer); }
             });
             var on = ok && map.hasLayer(group);
-            if (on) { shown += 1; }
+            if (on) {  // one pass gives the count, the heat and the town totals
+                shown += 1;
+                var area = at(d.area, i), sum = totals[area] || (totals[area] = {count: 0, money: 0, carrying: 0});
+                sum.count += 1;
+                if (d.investment[i] !== null) { sum.money += d.investment[i]; sum.carrying += 1; }
+            }
             if (on && d.heat[i] !== null) { points.push([d.lat0[i], d.lon0[i], d.heat[i]]); }
         }
         if (heat && map.hasLayer(heat)) { heat.setLatLngs(points); }  // Leaflet.heat cannot redraw off the map;
                                                                      // overlayadd runs apply() again
-        updateAreas();
+        updateAreas(totals);
         renderLegend();
         panel.render(shown);
         writeHash();
     }
-    function updateAreas() {
+    function updateAreas(totals) {
         if (!areas) { return; }
         areas.eachLayer(function (layer) {
-            var name = layer.feature.properties.name, count = 0, money = 0, carrying = 0;
-            for (var i = 0; i < n; i++) {
-                if (at(d.area, i) === name && passes(i) && map.hasLayer(parks.groups[at(d.sector, i)])) {
-                    count += 1;
-                    if (d.investment[i] !== null) { money += d.investment[i]; carrying += 1; }
-                }
-            }
+            var name = layer.feature.properties.name, sum = totals[name] || {count: 0, money: 0, carrying: 0};
             var html = "<b>" + esc(place(name)) + "</b> <i>(" + esc(t("area.schematic")) + ")</i><br>" +
-                esc(t("area.parks")) + ": " + count;
-            if (carrying) { html += "<br>" + esc(t("field.investment")) + ": " + esc(figure(money, "money")) +
-                                    " (" + carrying + ")"; }
+                esc(t("area.parks")) + ": " + sum.count;
+            if (sum.carrying) { html += "<br>" + esc(t("field.investment")) + ": " + esc(figure(sum.money, "money")) +
+                                        " (" + sum.carrying + ")"; }
             layer.setTooltipContent(html);
         });
     }
