@@ -12,7 +12,7 @@ import pandas as pd
 from ._registry import data_path, fold, load_json
 from .units import fold_series
 
-__all__ = ["kunshan_gazetteer", "match_places", "find_places_in", "CITY", "PRECISION_RADIUS_M"]
+__all__ = ["kunshan_gazetteer", "match_places", "CITY", "PRECISION_RADIUS_M"]
 
 #: Name of the city-level entry (the city seat).
 CITY = "昆山市"
@@ -77,18 +77,3 @@ def _keys(gazetteer: gpd.GeoDataFrame) -> dict[str, str]:
 def match_places(values: pd.Series, gazetteer: gpd.GeoDataFrame) -> pd.Series:
     """Canonical gazetteer name per value (NA when empty or unknown)."""
     return fold_series(values).map(_keys(gazetteer)).astype("string")
-
-
-def find_places_in(text: pd.Series, gazetteer: gpd.GeoDataFrame) -> pd.Series:
-    """Canonical name of the most specific gazetteer place named inside each text (an address).
-
-    Longer names are tried first, so 花桥经济开发区 wins over 开发区; the city name matches last.
-    """
-    folded = fold_series(text)
-    keys = _keys(gazetteer)
-    found = pd.Series(pd.NA, index=text.index, dtype="string")
-    city_keys = {k for k, v in keys.items() if v == CITY}
-    for key in sorted(keys, key=lambda k: (k in city_keys, -len(k))):  # loop over ~60 names, not rows
-        hit = found.isna() & folded.str.contains(key, regex=False).fillna(False)
-        found = found.mask(hit, keys[key])
-    return found

@@ -10,7 +10,7 @@ import pandas as pd
 import shapely
 
 from .datum import DatumWarning, to_wgs84
-from .gazetteer import CITY, PRECISION_RADIUS_M, find_places_in, kunshan_gazetteer, match_places
+from .gazetteer import CITY, PRECISION_RADIUS_M, kunshan_gazetteer, match_places
 from .register import Register
 
 __all__ = ["locate_parks", "kunshan_outline"]
@@ -24,6 +24,11 @@ def kunshan_outline() -> gpd.GeoDataFrame:
 
 
 _DATUM_LABELS = {"wgs84": "WGS-84", "gcj02": "GCJ-02", "bd09": "BD-09"}
+
+
+def _found_place(found: pd.DataFrame) -> pd.Series:
+    """Gazetteer name of each address :func:`geo.geocode_offline` placed (NA where it did not)."""
+    return found["source"].str.removeprefix("gazetteer:").where(found["status"].eq("ok")).astype("string")
 
 
 def _unswapped(table: pd.DataFrame, has_xy: pd.Series, outline: gpd.GeoDataFrame):
@@ -78,13 +83,13 @@ def locate_parks(register: Register, *, gazetteer: gpd.GeoDataFrame | None = Non
         "value": table.loc[swapped, "lat"].astype("string") + ", " + table.loc[swapped, "lon"].astype("string"),
         "message": "longitude and latitude were swapped; read the other way round / 经纬度颠倒，已互换"}))
     table = _to_wgs84(table)
-    in_town = find_places_in(table["town"], gazetteer)  # e.g. 昆山市张浦镇 names 张浦镇
-    named = match_places(table["town"], gazetteer).fillna(in_town.where(in_town.ne(CITY)))
     from .geocoding import geocode_offline  # geocoding reads the outline from this module
 
+    named = match_places(table["town"], gazetteer)
+    by_town = geocode_offline(table["town"].where(named.isna()), gazetteer)  # e.g. 昆山市张浦镇 names 张浦镇
+    named = named.fillna(_found_place(by_town).where(by_town["precision"].ne("city")))
     by_address = geocode_offline(table["address"].where(~has_xy & table["town"].isna()), gazetteer)
-    in_address = by_address["source"].str.removeprefix("gazetteer:").where(by_address["status"].eq("ok"))
-    host = named.fillna(in_address)
+    host = named.fillna(_found_place(by_address))
     located_by = pd.Series(np.select([has_xy, named.notna(), host.notna()], ["coordinates", "town", "address"],
                                      "none"), index=table.index, dtype="string")
     host = host.fillna(CITY).where(~has_xy | host.notna())
