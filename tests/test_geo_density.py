@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import shapely
-from pyproj import Geod
+from pyproj import Geod, Transformer
 
 import geo.density
 from geo.density import DENSITY_UNITS, DensityError, DENSITY_WEIGHTS, MAX_CELLS, DensityGrid, density_grid
@@ -124,6 +124,31 @@ def test_chunks_of_parks_give_the_same_surface(monkeypatch):
     monkeypatch.setattr(geo.density, "_CHUNK_ELEMENTS", 1)  # one park per chunk
     chunked = density_grid(PARKS, "count", bounds=WIDE)
     np.testing.assert_allclose(chunked.values, whole.values, rtol=1e-12, atol=0)
+
+
+def exact_kernel_sum(grid: DensityGrid, lon, lat, w) -> np.ndarray:
+    """The surface by brute force: every park against every cell centre, 2-D distances in UTM 51N."""
+    rows, columns = grid.shape
+    centre_lon = grid.west + (np.arange(columns) + 0.5) * (grid.east - grid.west) / columns
+    centre_lat = grid.north - (np.arange(rows) + 0.5) * (grid.north - grid.south) / rows
+    to_utm = Transformer.from_crs(4326, 32651, always_xy=True)
+    cx, cy = to_utm.transform(*np.meshgrid(centre_lon, centre_lat))
+    px, py = to_utm.transform(np.asarray(lon), np.asarray(lat))
+    squared = (cx[..., None] - px) ** 2 + (cy[..., None] - py) ** 2
+    sigma = grid.bandwidth_m
+    return np.exp(-squared / (2 * sigma**2)) @ np.asarray(w) * 1e6 / (2 * math.pi * sigma**2)
+
+
+def test_the_surface_equals_the_brute_force_utm_kernel_sum():
+    rng = np.random.default_rng(7)
+    lon, lat = rng.uniform(120.85, 121.10, 60), rng.uniform(31.20, 31.45, 60)
+    w = rng.uniform(0.5, 30, 60)
+    parks = gpd.GeoDataFrame({"precision": pd.Series(["exact"] * 60, dtype="string"), "investment": w},
+                             geometry=gpd.points_from_xy(lon, lat), crs="EPSG:4326")
+    grid = density_grid(parks, "investment", bandwidth_m=1500.0, cell_m=300.0, bounds=WIDE)
+    expected = exact_kernel_sum(grid, lon, lat, w)
+    # the product form takes the park's row for the cell size and the grid's axes at right angles in UTM
+    np.testing.assert_allclose(grid.values, expected, rtol=0, atol=3e-4 * expected.max())  # measured: 9.4e-5
 
 
 # --- the grid ----------------------------------------------------------------------------------------------
