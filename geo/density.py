@@ -322,7 +322,7 @@ def _kernel_sum(bounds: tuple[float, float, float, float], shape: tuple[int, int
     rows, columns = shape
     widths, heights = cell_metres(bounds, shape)
     column, row = grid_positions(lon, lat, bounds, shape)
-    at_row = np.clip(np.rint(row), 0, rows - 1).astype(int)
+    at_row = np.clip(np.floor(row + 0.5), 0, rows - 1).astype(int)  # halves up, as the page's Math.round
     total = np.zeros(shape)
     chunk = max(1, _CHUNK_ELEMENTS // (rows + columns))
     for start in range(0, w.size, chunk):

@@ -8,11 +8,12 @@ sector and status names, place names) and the names of the layers it drives. Par
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from functools import cache
 from importlib import resources
 
 import pandas as pd
-from branca.element import MacroElement
+from branca.element import Element, MacroElement
 from folium.template import Template
 
 from geo._registry import sectors, statuses
@@ -41,6 +42,13 @@ def _names(registry: pd.DataFrame, *extra: str) -> dict:
     return frame[["zh-Hans", "zh-Hant", "en", *extra]].to_dict("index")
 
 
+def _strings_for(strings: dict, names: Sequence[tuple[Element, dict]]) -> dict:
+    """The UI strings, with the basemap names only of the basemaps on the page (a page on OSM does not
+    name the GCJ-02 tiles it does not offer)."""
+    offered = {spec.get("key") for _, spec in names}
+    return {key: value for key, value in strings.items() if not key.startswith("basemap.") or key in offered}
+
+
 class ParkApp(MacroElement):
     """Languages (简体中文 default, 繁體中文, English), filters (sector x status x town x investment),
     permalinks in the URL hash, ``window.KunshanHeatmap`` and ``postMessage`` commands.
@@ -51,6 +59,11 @@ class ParkApp(MacroElement):
         sectors, statuses and towns the filters offer).
     heat : the heat layer the filters redraw (optional).
     areas : the town-area layer whose totals the filters recompute (optional).
+    density : the :class:`~layers.density.DensityLayer` the filters recompute on its grid, with its legend
+        written in the reader's language (optional).
+    control : the map's layer control, whose names follow the language (optional).
+    names : (layer, spec) pairs naming the layers in that control: ``{"key": <i18n key>}``,
+        ``{"sector": code, "count": n, "colour": css}`` or ``{"density": weight}``.
     language : language the page opens in (one of :data:`LANGUAGES`).
     programme : the programme's published figures and targets (:func:`geo.programme`), shown in a panel
         beside what the map itself holds; none when None.
@@ -80,11 +93,13 @@ class ParkApp(MacroElement):
         {% endmacro %}
         {% macro script(this, kwargs) %}
         ({{ this.code }})({{ this.config }}, {{ this._parent.get_name() }}, {{ this.heat_name }},
-                          {{ this.areas_name }});
+                          {{ this.areas_name }}, {{ this.density_name }}, {{ this.control_name }},
+                          {{ this.names_js }});
         {% endmacro %}
     """)
 
-    def __init__(self, parks: pd.DataFrame, *, heat=None, areas=None, language: str | None = None,
+    def __init__(self, parks: pd.DataFrame, *, heat=None, areas=None, density=None, control=None,
+                 names: Sequence[tuple[Element, dict]] = (), language: str | None = None,
                  programme: dict | None = None, legend: dict | None = None):
         super().__init__()
         self._name = "ParkApp"
@@ -96,7 +111,7 @@ class ParkApp(MacroElement):
         places = {name: {"zh-Hans": name, **names} for name, names in registry["places"].items()}
         self.config = script_json({
             "default": language, "languages": registry["languages"], "order": list(registry["languages"]),
-            "strings": registry["strings"],
+            "strings": _strings_for(registry["strings"], names),
             "places": places, "sectors": _names(sectors()), "statuses": _names(statuses(), "icon", "colour"),
             "programme": programme, "legend": legend,
             "years": ([int(years.min()), int(years.max())] if len(years := parks["year"].dropna()) else None),
@@ -105,10 +120,13 @@ class ParkApp(MacroElement):
                         "towns": sorted(towns.dropna().unique().tolist())},
         })
         self.code = _code()
-        self._heat, self._areas = heat, areas
-        self.heat_name = self.areas_name = "null"
+        self._layers = {"heat": heat, "areas": areas, "density": density, "control": control}
+        self._names = list(names)
+        self.heat_name = self.areas_name = self.density_name = self.control_name = "null"
+        self.names_js = "[]"
 
     def render(self, **kwargs):
-        self.heat_name = self._heat.get_name() if self._heat is not None else "null"
-        self.areas_name = self._areas.get_name() if self._areas is not None else "null"
+        for role, layer in self._layers.items():
+            setattr(self, f"{role}_name", layer.get_name() if layer is not None else "null")
+        self.names_js = "[" + ",".join(f"[{layer.get_name()},{script_json(spec)}]" for layer, spec in self._names) + "]"
         super().render(**kwargs)

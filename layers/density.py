@@ -26,13 +26,13 @@ from folium.map import Layer
 from folium.template import Template
 
 from geo.datum import convert
-from geo.density import DensityError, DensityGrid
+from geo.density import DensityError, DensityGrid, cell_metres
 
 from ._format import FIGURE_LABELS
 from ._geojson import COORD_DECIMALS
 from ._html import escape_text, script_json
 
-__all__ = ["DensityLayer", "DensityLegend", "PANE", "RAMP", "datum_bounds", "density_layer_for_datum",
+__all__ = ["DensityLayer", "DensityLegend", "PANE", "RAMP", "datum_bounds", "density_kernel", "density_layer_for_datum",
            "density_legend_html", "density_levels", "density_rgba", "png_bytes"]
 
 #: Colour ramp: (position 0..1, (red, green, blue, alpha 0..255)), transparent to dark red.
@@ -155,6 +155,7 @@ class DensityLayer(Layer):
     _template = Template("""
         {% macro script(this, kwargs) %}
         var {{ this.get_name() }} = L.imageOverlay({{ this.url }}, {{ this.bounds_json }}, {{ this.options }});
+        {{ this.get_name() }}.khDensity = {{ this.kernel }};
         {{ this.get_name() }}.beforeAdd = function (map) {
             if (!map.getPane({{ this.pane }})) {
                 map.createPane({{ this.pane }}).style.zIndex = {{ this.pane_z }};
@@ -182,6 +183,7 @@ class DensityLayer(Layer):
                         [round(float(north), COORD_DECIMALS), round(float(east), COORD_DECIMALS)]]
         self.bounds_json = script_json(self.corners)
         self.pane, self.pane_z = script_json(PANE), script_json(PANE_Z_INDEX)
+        self.kernel = script_json(density_kernel(grid, self.levels, self.corners))
         self.options = script_json({"opacity": float(opacity), "interactive": False, "className": "kh-density",
                                     "pane": PANE,
                                     "alt": escape_text(f"{_title(grid.weight)}, {grid.unit}")})
@@ -189,6 +191,19 @@ class DensityLayer(Layer):
     def _get_self_bounds(self) -> list[list[float]]:
         """[[south, west], [north, east]] of the image, degrees."""
         return self.corners
+
+
+def density_kernel(grid: DensityGrid, levels: Sequence[float], corners: list[list[float]]) -> dict:
+    """What the page needs to recompute the surface for the parks a filter leaves, on the same grid and
+    with the same kernel as :func:`geo.density.density_grid`: the image corners ``[[south, west], [north,
+    east]]`` (degrees, page datum), shape, cell width and height per row (UTM metres, north row first),
+    σ (metres), the colour levels and ramp, and how many parks the Python surface holds."""
+    widths, heights = cell_metres(grid.bounds, grid.shape)
+    return {"bounds": corners, "rows": grid.shape[0], "columns": grid.shape[1],
+            "widths": widths.tolist(), "heights": heights.tolist(),
+            "bandwidth_m": grid.bandwidth_m, "cell_m": grid.cell_m, "weight": grid.weight,
+            "levels": list(levels), "threshold": _THRESHOLD_FRACTION, "gradient": _gradient(),
+            "ramp": [[t, list(colour)] for t, colour in RAMP], "n_used": grid.n_used, "n_total": grid.n_total}
 
 
 def density_layer_for_datum(grid: DensityGrid, datum: str, *, name: str | None = None,
@@ -286,7 +301,8 @@ class DensityLegend(MacroElement):
             var legend = L.control({position: {{ this.position }}});
             legend.onAdd = function () {
                 var div = L.DomUtil.create("div", "kh-density-control");
-                div.innerHTML = {{ this.html }};
+                var kh = window.__kunshanHeatmap, html = {{ this.html }};
+                div.innerHTML = kh && kh.densityLegend ? kh.densityLegend() : html;  // the app's: in the reader's language
                 L.DomEvent.disableClickPropagation(div);
                 return div;
             };

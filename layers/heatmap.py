@@ -83,28 +83,37 @@ def park_heatmap(parks: gpd.GeoDataFrame, *, areas: gpd.GeoDataFrame | None = No
         if carrying or bounds is not None:
             grid = density_grid(parks, weight, bandwidth_m=bandwidth_m, cell_m=cell_m, bounds=bounds)
     datum = find_basemap(basemap).datum
+    names = []  # (layer, what it is): the app names them in the reader's language
     if m is None:
         m = _pinned_map()
         for index, item in enumerate(companions(basemap)):
-            tile_layer(item, show=index == 0).add_to(m)
+            names.append((tile_layer(item, show=index == 0).add_to(m), {"key": f"basemap.{item.name}"}))
     area_layer = None
     if areas is not None:
         area_layer = TownAreas(to_datum(area_totals(parks, areas), datum)).add_to(m)
+        names.append((area_layer, {"key": "layer.areas"}))
     if outline is not None:
         outline = to_datum(outline, datum)
-        CountyOutline(outline).add_to(m)
+        names.append((CountyOutline(outline).add_to(m), {"key": "layer.outline"}))
     parks = to_datum(parks, datum)
     points = heat_points(parks, weight)
     heat_layer = HeatLayer(points, show=heat == "classic").add_to(m) if heat != "density" else None
+    if heat_layer is not None:
+        names.append((heat_layer, {"key": "layer.heat"}))
+    density_layer = None
     if grid is not None:
-        DensityLegend(density_layer_for_datum(grid, datum).add_to(m)).add_to(m)
+        density_layer = density_layer_for_datum(grid, datum).add_to(m)
+        DensityLegend(density_layer).add_to(m)
+        names.append((density_layer, {"density": weight}))
     markers = ParkMarkers(parks, card_fields=card_fields, heat=heat_weights(parks, weight))
     markers.add_to(m)
+    names.extend(markers.names)
     located = int(parks["precision"].ne("city").sum())
     legend = {"weight": weight, "carrying": len(points), "total": len(parks), "city": len(parks) - located,
               "ramp": grid is None}
-    app_element = ParkApp(parks, heat=heat_layer, areas=area_layer, language=language, programme=programme,
-                          legend=legend) if app else None
+    control = folium.LayerControl(collapsed=True)
+    app_element = ParkApp(parks, heat=heat_layer, areas=area_layer, density=density_layer, control=control,
+                          names=names, language=language, programme=programme, legend=legend) if app else None
     notes = ["镇/板块范围为示意，非法定边界 / Town areas are schematic, not legal boundaries"]
     if located < len(parks):
         notes.append(f"{len(parks) - located}个园区仅知在昆山市内，不计入热力 / {len(parks) - located} parks "
@@ -113,7 +122,7 @@ def park_heatmap(parks: gpd.GeoDataFrame, *, areas: gpd.GeoDataFrame | None = No
         notes.append("没有园区数据 / No park data")
     Legend(title=title, weight_text=weight_description(weight, len(points), len(parks)), notes=notes,
            ramp=grid is None).add_to(m)
-    folium.LayerControl(collapsed=True).add_to(m)
+    control.add_to(m)
     _fit(m, parks, outline)
     if app_element is not None:  # last: a permalink's view wins over the fitted one
         app_element.add_to(m)

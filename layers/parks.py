@@ -179,6 +179,9 @@ class ParkMarkers(MacroElement):
                                overlay=True, control=True, show=True)
             for code in sorted(counts.index)
         }
+        self.names = [(layer, {"sector": code, "count": int(counts[code]),
+                               "colour": str(registry.at[code, "sector_colour"])})
+                      for code, layer in self.layers.items()]
         self.groups = "{}"
 
     def add_to(self, parent, name=None, index=None):

@@ -215,7 +215,7 @@ def test_host_page_drives_the_map_through_postmessage(browser, site, parks):
 def test_heat_layer_toggles_off_and_on_under_a_filter(page):
     errors = []
     page.on("pageerror", lambda error: errors.append(str(error)))
-    heat = page.locator(".leaflet-control-layers-overlays label", has_text="热力 Heat").locator("input")
+    heat = page.locator(".leaflet-control-layers-overlays label", has_text="热力（经典）").locator("input")
     heat.dispatch_event("click")
     page.evaluate("KunshanHeatmap.setFilter({sectors: ['food']})")
     assert page.locator("canvas.leaflet-heatmap-layer").count() == 0
@@ -232,7 +232,7 @@ def test_density_heat_draws_in_real_units(browser, tmp_path):
     overlay = page.locator("img.leaflet-image-layer")
     assert overlay.count() == 1 and overlay.get_attribute("src").startswith("data:image/png;base64,")
     legend = page.locator(".kh-density-control").inner_text()
-    assert "亿元/km²" in legend and "带宽 2 km" in legend and "4 of 27" in legend.replace("/ ", "")
+    assert "亿元/km²" in legend and "带宽 2 km" in legend and "27 个园区中 4 个有总投资数据" in legend
     assert page.locator("canvas.leaflet-heatmap-layer").count() == 0  # density only
     main_legend = page.locator(".kh-legend").inner_text()
     assert "热力图例见密度图例（真实单位）" in main_legend and "低 → 高" not in main_legend

@@ -91,7 +91,7 @@ def overlay_call(html: str) -> tuple[str, list, dict]:
 
 def legend_text(html: str) -> str:
     """Visible text of the density legend (tags stripped, entities as written)."""
-    (inner,) = re.findall(r'div\.innerHTML = ("(?:[^"\\]|\\.)*");', html)
+    (inner,) = re.findall(r'html = ("(?:[^"\\]|\\.)*");', html)
     return re.sub(r"<[^>]+>", " ", json.loads(inner))
 
 
