@@ -111,6 +111,7 @@
         }
         return true;
     }
+    parks.passes = passes;
     function visibleIds() {
         var ids = [];
         for (var i = 0; i < n; i++) {
@@ -121,14 +122,9 @@
     var shownNow = new Uint8Array(n);
     function apply() {
         var points = [], shown = 0, totals = {};
+        parks.sync();  // markers (and clusters) of the parks that pass and whose sector layer is on
         for (var i = 0; i < n; i++) {
-            var group = parks.groups[at(d.sector, i)], ok = passes(i);
-            [parks.markers[i], parks.circles[i]].forEach(function (layer) {
-                if (layer === null) { return; }
-                if (ok && !group.hasLayer(layer)) { group.addLayer(layer); }
-                if (!ok && group.hasLayer(layer)) { group.removeLayer(layer); }
-            });
-            var on = ok && map.hasLayer(group);
+            var on = passes(i) && map.hasLayer(parks.groups[at(d.sector, i)]);
             shownNow[i] = on ? 1 : 0;
             if (on) {  // one pass gives the count, the heat and the town totals
                 shown += 1;
@@ -502,7 +498,8 @@
         if (!map.hasLayer(group)) { map.addLayer(group); }
         if (!passes(i)) { state.filter = emptyFilter(); apply(); }
         map.setView(marker.getLatLng(), Math.max(map.getZoom(), 13), {animate: false});
-        marker.openPopup();
+        if (map.hasLayer(marker)) { marker.openPopup(); }
+        else if (parks.cluster) { parks.cluster.zoomToShowLayer(marker, function () { marker.openPopup(); }); }
         return getState();
     }
     function getState() {

@@ -23,6 +23,7 @@ from .embed import embed_snippet
 from .heat import WEIGHTS
 from .heatmap import HEATS, park_heatmap
 from .output import write_map, write_table
+from .parks import CLUSTER_AUTO_MIN
 
 __all__ = ["main"]
 
@@ -48,7 +49,7 @@ def _parser() -> argparse.ArgumentParser:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    def map_options(sub: argparse.ArgumentParser, default_output: str, default_heat: str = "classic") -> None:
+    def map_options(sub: argparse.ArgumentParser, default_output: str, default_heat: str = "both") -> None:
         sub.add_argument("-o", "--output", type=Path, default=None,
                          help=f"HTML file to write (default: {default_output})")
         sub.add_argument("--offline", action="store_true",
@@ -66,6 +67,10 @@ def _parser() -> argparse.ArgumentParser:
                          help="classic: Leaflet.heat (radius in screen pixels, no value scale); density: kernel "
                               "density in real units per km², the same at every zoom, with a value legend; both: "
                               f"density shown, classic offered in the layer control; default: {default_heat}")
+        sub.add_argument("--cluster", choices=("auto", "on", "off"), default="auto",
+                         help="cluster the park markers (one cluster group across sectors; filters and sector "
+                              f"layers keep the clusters exact): auto clusters registers of more than "
+                              f"{CLUSTER_AUTO_MIN} parks; default: auto")
         sub.add_argument("--bandwidth-m", type=float, default=2000.0,
                          help="density: Gaussian kernel σ in metres (default: 2000)")
         sub.add_argument("--cell-m", type=float, default=250.0,
@@ -151,7 +156,7 @@ def _parser() -> argparse.ArgumentParser:
 def _publish(data: geo.Parks, output: Path, args: argparse.Namespace) -> int:
     m = park_heatmap(data.parks, areas=data.areas, outline=data.outline, weight=args.weight, basemap=args.basemap,
                      heat=args.heat, bandwidth_m=args.bandwidth_m, cell_m=args.cell_m, language=args.language,
-                     programme=geo.programme())
+                     cluster={"on": True, "off": False}.get(args.cluster, "auto"), programme=geo.programme())
     path = write_map(m, output, offline=args.offline)
     rejected = output.with_name(output.stem + ".rejected.csv")
     write_table(data.report.rejected_frame(), rejected)

@@ -43,8 +43,9 @@ def park_heatmap(parks: gpd.GeoDataFrame, *, areas: gpd.GeoDataFrame | None = No
                  outline: gpd.GeoDataFrame | None = None, weight: Weight = "count", basemap: str = "osm",
                  m: folium.Map | None = None, title: str = TITLE,
                  card_fields: tuple[str, ...] = CARD_FIELDS, app: bool = True,
-                 language: str | None = None, heat: Literal["classic", "density", "both"] = "classic",
-                 bandwidth_m: float = 2000.0, cell_m: float = 250.0, programme: dict | None = None) -> folium.Map:
+                 language: str | None = None, heat: Literal["classic", "density", "both"] = "both",
+                 bandwidth_m: float = 2000.0, cell_m: float = 250.0, cluster: bool | str = "auto",
+                 programme: dict | None = None) -> folium.Map:
     """The 园区热力图 of located, joined parks.
 
     Parameters
@@ -64,6 +65,8 @@ def park_heatmap(parks: gpd.GeoDataFrame, *, areas: gpd.GeoDataFrame | None = No
         computed in UTM 51N metres, legend in parks/km² or 亿元/km², the same at every zoom) or ``both``
         (density shown, classic offered in the layer control).
     bandwidth_m, cell_m : kernel bandwidth (Gaussian σ) and grid cell of the density, in metres.
+    cluster : cluster the markers: ``True``, ``False`` or ``"auto"`` (more than
+        :data:`layers.parks.CLUSTER_AUTO_MIN` parks); see :class:`~layers.parks.ParkMarkers`.
     programme : published programme figures and targets (:func:`geo.programme`) for the page's panel.
 
     Returns
@@ -105,7 +108,7 @@ def park_heatmap(parks: gpd.GeoDataFrame, *, areas: gpd.GeoDataFrame | None = No
         density_layer = density_layer_for_datum(grid, datum).add_to(m)
         DensityLegend(density_layer).add_to(m)
         names.append((density_layer, {"density": weight}))
-    markers = ParkMarkers(parks, card_fields=card_fields, heat=heat_weights(parks, weight))
+    markers = ParkMarkers(parks, card_fields=card_fields, heat=heat_weights(parks, weight), cluster=cluster)
     markers.add_to(m)
     names.extend(markers.names)
     located = int(parks["precision"].ne("city").sum())

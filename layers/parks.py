@@ -8,13 +8,15 @@ import numpy as np
 import pandas as pd
 from branca.element import MacroElement
 from folium import FeatureGroup
+from folium.elements import JSCSSMixin
 from folium.template import Template
 
 from ._geojson import COORD_DECIMALS
 from ._html import escape_series, escape_text, script_json
+from .assets import asset
 from .cards import CARD_FIELDS, card_labels, card_values
 
-__all__ = ["ParkMarkers", "display_positions", "encoded", "park_facts", "park_ids", "sector_layer_name"]
+__all__ = ["CLUSTER_AUTO_MIN", "CLUSTER_OPTIONS", "ParkMarkers", "display_positions", "encoded", "park_facts", "park_ids", "sector_layer_name"]
 
 _METRES_PER_DEGREE = 111_320.0
 
@@ -88,7 +90,15 @@ def encoded(values: pd.Series) -> dict:
     return {"codes": codes.tolist(), "values": [str(value) for value in uniques]}
 
 
-class ParkMarkers(MacroElement):
+#: Options of the cluster group (Leaflet.markercluster): clusters within 45 px, none from zoom 15 on.
+CLUSTER_OPTIONS = {"maxClusterRadius": 45, "disableClusteringAtZoom": 15, "showCoverageOnHover": False,
+                   "spiderfyOnMaxZoom": False, "chunkedLoading": True, "clusterPane": "markerPane"}
+
+#: ``cluster="auto"`` clusters registers of more than this many parks.
+CLUSTER_AUTO_MIN = 200
+
+
+class ParkMarkers(JSCSSMixin, MacroElement):
     """Circle markers with cards, grouped in one :class:`folium.FeatureGroup` per sector.
 
     Exact parks are solid; approximate ones are dashed, half-transparent markers with a dashed
@@ -102,6 +112,10 @@ class ParkMarkers(MacroElement):
     ----------
     parks : joined parks (see :func:`geo.join_parks`).
     card_fields : fields shown on each card, from :data:`layers.cards.CARD_FIELDS`.
+    heat : heat weight of each park (NaN when out of the heat), for the page's filters.
+    cluster : ``True`` puts the shown markers of all sectors in one cluster group (Leaflet.markercluster,
+        :data:`CLUSTER_OPTIONS`; the sector layers keep switching their parks on and off), ``False`` draws
+        every marker, ``"auto"`` clusters registers of more than :data:`CLUSTER_AUTO_MIN` parks.
     """
 
     _template = Template("""
@@ -123,8 +137,12 @@ class ParkMarkers(MacroElement):
             }
             function tooltip(i) { return at(d.name, i) + ' · ' + (at(d.sector_label, i) || ''); }
             // the page's park registry: an app element (filters, languages, API) takes it from here
+            var map = {{ this._parent.get_name() }};
+            var cluster = {{ this.cluster_js }};  // one cluster group for every sector, or none
             var kh = window.__kunshanHeatmap = window.__kunshanHeatmap || {};
-            kh.parks = {data: d, groups: groups, markers: [], circles: [], at: at};
+            var inCluster = new Uint8Array(d.lat.length);
+            kh.parks = {data: d, groups: groups, markers: [], circles: [], at: at, cluster: cluster,
+                        passes: function () { return true; }, sync: sync};
             for (var i = 0; i < d.lat.length; i++) {
                 var precision = at(d.precision, i), colour = at(d.colour, i), group = groups[at(d.sector, i)];
                 var exact = precision === "exact";
@@ -141,20 +159,57 @@ class ParkMarkers(MacroElement):
                     .bindPopup((function (i) { return function () { return kh.card ? kh.card(i) : card(i); }; })(i),
                                {maxWidth: 360})
                     .bindTooltip((function (i) { return function () {
-                        return kh.tooltip ? kh.tooltip(i) : tooltip(i); }; })(i))
-                    .addTo(group);
+                        return kh.tooltip ? kh.tooltip(i) : tooltip(i); }; })(i));
+                if (!cluster) { marker.addTo(group); }
                 marker.parkIndex = i;
                 kh.parks.markers.push(marker);
                 kh.parks.circles.push(circle);
+            }
+            // A park is shown when its sector layer is on and it passes the page's filter (kh.parks.passes):
+            // without clusters the sector layer holds its markers; with them the cluster group holds the
+            // shown markers of every sector, so the clusters count exactly the parks shown.
+            function sync() {
+                var add = [], remove = [];
+                for (var i = 0; i < d.lat.length; i++) {
+                    var group = groups[at(d.sector, i)], ok = kh.parks.passes(i);
+                    var holders = [[kh.parks.circles[i], group, ok]];
+                    if (cluster) {
+                        var want = ok && map.hasLayer(group);
+                        if (want !== (inCluster[i] === 1)) { (want ? add : remove).push(kh.parks.markers[i]); }
+                        inCluster[i] = want ? 1 : 0;
+                    } else {
+                        holders.push([kh.parks.markers[i], group, ok]);
+                    }
+                    holders.forEach(function (h) {
+                        if (h[0] === null) { return; }
+                        if (h[2] && !h[1].hasLayer(h[0])) { h[1].addLayer(h[0]); }
+                        if (!h[2] && h[1].hasLayer(h[0])) { h[1].removeLayer(h[0]); }
+                    });
+                }
+                if (remove.length) { cluster.removeLayers(remove); }
+                if (add.length) { cluster.addLayers(add); }
+            }
+            if (cluster) {
+                cluster.addTo(map);
+                map.on("overlayadd overlayremove", sync);
+                sync();
             }
         })();
         {% endmacro %}
     """)
 
     def __init__(self, parks: gpd.GeoDataFrame, *, card_fields: tuple[str, ...] = CARD_FIELDS,
-                 heat: np.ndarray | None = None):
+                 heat: np.ndarray | None = None, cluster: bool | str = "auto"):
         super().__init__()
         self._name = "ParkMarkers"
+        if cluster not in (True, False, "auto"):
+            raise ValueError(f"cluster={cluster!r} is not one of True, False, 'auto'")
+        self.clustered = bool(cluster is True or (cluster == "auto" and len(parks) > CLUSTER_AUTO_MIN))
+        self.cluster_js = f"L.markerClusterGroup({script_json(CLUSTER_OPTIONS)})" if self.clustered else "null"
+        self.default_js = [("leaflet_markercluster", asset("leaflet_markercluster").url)] if self.clustered else []
+        self.default_css = ([(name, asset(name).url) for name in ("leaflet_markercluster_css",
+                                                                   "leaflet_markercluster_default_css")]
+                            if self.clustered else [])
         lat, lon = display_positions(parks)
         values = card_values(parks, card_fields)
         self.count = len(parks)

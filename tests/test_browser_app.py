@@ -82,7 +82,13 @@ def heat_pixels(page):
     }""")
 
 
+def classic_heat(page):
+    """The classic heat's switch in the layer control (the demo opens on the density)."""
+    return page.locator(".leaflet-control-layers-overlays label", has_text="热力（经典）").locator("input")
+
+
 def test_filters_combine_and_state_dom_counts_heat_and_totals_agree(page, parks):
+    classic_heat(page).dispatch_event("click")
     before = heat_pixels(page)
     page.locator("details.kh-filter summary").click()
     page.locator("input[data-kind=sectors][value=robotics]").check()
@@ -215,8 +221,10 @@ def test_host_page_drives_the_map_through_postmessage(browser, site, parks):
 def test_heat_layer_toggles_off_and_on_under_a_filter(page):
     errors = []
     page.on("pageerror", lambda error: errors.append(str(error)))
-    heat = page.locator(".leaflet-control-layers-overlays label", has_text="热力（经典）").locator("input")
-    heat.dispatch_event("click")
+    heat = classic_heat(page)
+    heat.dispatch_event("click")  # on
+    assert heat_pixels(page) > 0
+    heat.dispatch_event("click")  # off
     page.evaluate("KunshanHeatmap.setFilter({sectors: ['food']})")
     assert page.locator("canvas.leaflet-heatmap-layer").count() == 0
     heat.dispatch_event("click")

@@ -70,8 +70,12 @@ def test_card_shows_chosen_fields_with_units(demo_page):
     assert "confidence" not in text  # columns outside the card list never show
 
 
-def test_heat_canvas_has_drawn_pixels(demo_page):
+def test_demo_shows_the_density_and_offers_the_classic_heat(demo_page):
     page, _, _ = demo_page
+    assert page.locator("img.leaflet-image-layer.kh-density").count() == 1
+    assert "园区/km²" in page.locator(".kh-density-control").inner_text()
+    assert page.locator("canvas.leaflet-heatmap-layer").count() == 0  # classic: off until chosen
+    page.locator(".leaflet-control-layers-overlays label", has_text="热力（经典）").locator("input").dispatch_event("click")
     drawn = page.evaluate("""() => {
         const canvas = document.querySelector('canvas.leaflet-heatmap-layer');
         const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;

@@ -342,7 +342,8 @@ def test_assets_fetch_verifies_a_configured_cache(tmp_path, monkeypatch, capsys)
     monkeypatch.setenv("PATH", str(tmp_path / "no-bin"))
     code, out, _ = run(capsys, "assets", "fetch")
     assert code == 0
-    assert out.splitlines() == [str(cache / "leaflet-1.9.4.tgz"), str(cache / "leaflet.heat-0.2.0.tgz")]
+    assert out.splitlines() == [str(cache / "leaflet-1.9.4.tgz"), str(cache / "leaflet.heat-0.2.0.tgz"),
+                                str(cache / "leaflet.markercluster-1.5.3.tgz")]
 
 
 def test_assets_fetch_refuses_a_tampered_tarball_without_npm(tmp_path, monkeypatch, capsys):

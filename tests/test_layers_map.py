@@ -114,7 +114,8 @@ def test_one_sector_layer_per_sector_present(default, count_page):
     assert set(groups) == set(parks["sector"])
     assert sorted(groups.values()) == sorted(sector_labels.values())
     other = {label for label in labels if label not in sector_labels}
-    assert other == {"镇/板块（示意）Town areas (schematic)", "县界 County outline", "热力 Heat"}
+    assert other == {"镇/板块（示意）Town areas (schematic)", "县界 County outline", "热力 Heat",
+                     "园区密度 Park density (园区/km²)"}  # heat="both" by default
 
 
 def test_sector_layers_follow_the_data(default):
@@ -125,7 +126,7 @@ def test_sector_layers_follow_the_data(default):
                              '<span class="kh-dot" style="color:#d62728">&#9679;</span> 智能机器人 Intelligent robotics (2)']
     assert set(sector_groups(page)) == {"robotics", "food"}
     # no areas and no outline asked for: no such layers
-    assert set(overlays(page)) - set(sector_labels) == {"热力 Heat"}
+    assert set(overlays(page)) - set(sector_labels) == {"热力 Heat", "园区密度 Park density (园区/km²)"}
 
 
 # ---------------------------------------------------------------- legend
@@ -247,28 +248,39 @@ def test_bad_weight_and_crs_are_refused(default):
 
 # ---------------------------------------------------------------- pinned assets (CDN page)
 
-def test_only_pinned_assets_with_integrity(count_page, investment_page, pinned_cache):
-    for page in (count_page, investment_page):
-        scripts, links = asset_tags(page)
-        srcs = [t for t in scripts if "src=" in t]
-        hrefs = [t for t in links if "href=" in t]
-        found = {}
-        for tag in srcs + hrefs:
-            url = re.search(r'(?:src|href)="([^"]+)"', tag)[1]
-            assert url in PINNED_URLS, url
-            found[url] = re.search(r'integrity="([^"]+)"', tag)[1]
-            assert 'crossorigin="anonymous"' in tag
-        assert set(found) == set(PINNED_URLS)  # leaflet.js, leaflet.css, leaflet-heat.js, once each
-        assert len(srcs) + len(hrefs) == len(PINNED_URLS) == 3
-        for url, integrity in found.items():
-            pin = PINNED_URLS[url]
-            assert integrity == "sha256-" + base64.b64encode(bytes.fromhex(pin["sha256"])).decode()
-            item = asset(pin["name"])
-            actual = base64.b64encode(hashlib.sha256(asset_bytes(item)).digest()).decode()
-            assert integrity == "sha256-" + actual
-        lowered = page.lower()
-        for banned in ("@main", "jquery", "bootstrap", "font-awesome", "fontawesome", "cdn.jsdelivr.net/gh/"):
-            assert banned not in lowered, banned
+CLUSTER_URLS = {url for url, pin in PINNED_URLS.items() if "markercluster" in pin["name"]}
+
+
+@pytest.fixture(scope="module")
+def clustered_page(default):
+    return map_html(park_heatmap(default.parks, areas=default.areas, outline=default.outline, cluster=True))
+
+
+@pytest.mark.parametrize("kind", ["count", "investment", "clustered"])
+def test_only_pinned_assets_with_integrity(kind, count_page, investment_page, clustered_page, pinned_cache):
+    page = {"count": count_page, "investment": investment_page, "clustered": clustered_page}[kind]
+    # 27 parks are not clustered ("auto"); a clustered page adds Leaflet.markercluster's JS and two CSS files
+    expected = set(PINNED_URLS) if kind == "clustered" else set(PINNED_URLS) - CLUSTER_URLS
+    scripts, links = asset_tags(page)
+    srcs = [t for t in scripts if "src=" in t]
+    hrefs = [t for t in links if "href=" in t]
+    found = {}
+    for tag in srcs + hrefs:
+        url = re.search(r'(?:src|href)="([^"]+)"', tag)[1]
+        assert url in PINNED_URLS, url
+        found[url] = re.search(r'integrity="([^"]+)"', tag)[1]
+        assert 'crossorigin="anonymous"' in tag
+    assert set(found) == expected  # leaflet.js, leaflet.css, leaflet-heat.js (+ markercluster), once each
+    assert len(srcs) + len(hrefs) == len(expected) == (6 if kind == "clustered" else 3)
+    for url, integrity in found.items():
+        pin = PINNED_URLS[url]
+        assert integrity == "sha256-" + base64.b64encode(bytes.fromhex(pin["sha256"])).decode()
+        item = asset(pin["name"])
+        actual = base64.b64encode(hashlib.sha256(asset_bytes(item)).digest()).decode()
+        assert integrity == "sha256-" + actual
+    lowered = page.lower()
+    for banned in ("@main", "jquery", "bootstrap", "font-awesome", "fontawesome", "cdn.jsdelivr.net/gh/"):
+        assert banned not in lowered, banned
 
 
 # ---------------------------------------------------------------- map_html
