@@ -53,31 +53,28 @@
         var en = at(d.name_en, i);
         return state.language === "en" ? at(d.name, i) : en;
     }
-    var FIGURES = [["investment", "money"], ["floor_area", "floor"], ["land", "land"], ["output", "money"],
-                   ["available", "floor"]];
-
-    function card(i) {
-        var rows = [["field.sector", label(cfg.sectors, at(d.sector, i))],
-                    ["field.status", at(d.status, i) === null ? null : label(cfg.statuses, at(d.status, i))],
-                    ["field.year", d.year[i] === null ? null : String(d.year[i])]];
-        FIGURES.forEach(function (f) { rows.push(["field." + f[0], figure(d[f[0]][i], f[1])]); });
-        rows.push(["field.area", place(at(d.area, i))]);
-        rows.push(["field.precision", t("precision." + at(d.precision, i))]);
+    var FIGURE_KIND = {investment: "money", floor_area: "floor", land: "land", output: "money", available: "floor"};
+    function cardValue(key, i) {  // escaped HTML of one card field, null when the park has no value
+        if (key === "sector") { return esc(label(cfg.sectors, at(d.sector, i))); }
+        if (key === "status") {
+            var status = at(d.status, i);
+            return status === null ? null : statusBadge(status) + esc(label(cfg.statuses, status));
+        }
+        if (key === "year") { return d.year[i] === null ? null : esc(d.year[i]); }
+        if (FIGURE_KIND[key]) { var text = figure(d[key][i], FIGURE_KIND[key]); return text === null ? null : esc(text); }
+        if (key === "area") { var town = place(at(d.area, i)); return town === null ? null : esc(town); }
+        if (key === "precision") { return esc(t("precision." + at(d.precision, i))); }
+        var k = d.field_names.indexOf(key);  // the register's free texts: escaped HTML from Python
+        return k < 0 ? null : at(d.fields[k], i);
+    }
+    function card(i) {  // the chosen fields (d.card), in order, in the reader's language
         var html = '<div class="kh-card" lang="' + state.language + '"><b class="kh-card-name">' + parkName(i) + "</b>";
         var other = otherName(i);
         if (other !== null && other !== parkName(i)) { html += '<br><span class="kh-card-name-en">' + other + "</span>"; }
         html += "<table>";
-        rows.forEach(function (row) {  // registry labels and numbers: escaped here; park texts were escaped in Python
-            if (row[1] === null) { return; }
-            var badge = row[0] === "field.status" ? statusBadge(at(d.status, i)) : "";
-            html += "<tr><th>" + esc(t(row[0])) + "</th><td>" + badge + esc(row[1]) + "</td></tr>";
-        });
-        d.labels.forEach(function (fieldLabel, k) {  // address, website, source: escaped HTML from Python
-            var key = d.field_names[k];
-            if (["address", "website", "contact", "source"].indexOf(key) >= 0) {
-                var value = at(d.fields[k], i);
-                if (value !== null) { html += "<tr><th>" + esc(t("field." + key)) + "</th><td>" + value + "</td></tr>"; }
-            }
+        d.card.forEach(function (key) {
+            var value = cardValue(key, i);
+            if (value !== null) { html += "<tr><th>" + esc(t("field." + key)) + "</th><td>" + value + "</td></tr>"; }
         });
         html += '</table><a class="kh-share" href="#park=' + encodeURIComponent(d.id[i]) + '" data-park="' +
                 esc(d.id[i]) + '">' + esc(t("card.link")) + "</a></div>";
@@ -138,7 +135,7 @@
                                                                      // overlayadd runs apply() again
         updateAreas(totals);
         updateDensity(points.length);
-        renderLegend();
+        renderLegend(points.length);
         renderLayerNames();
         panel.render(shown);
         writeHash();
@@ -345,15 +342,15 @@
     }
 
     // --- the map legend, in the reader's language ---------------------------------------------------------
-    function renderLegend() {
+    function renderLegend(carrying) {  // carrying: parks shown that carry the weight
         var box = document.querySelector(".kh-legend"), g = cfg.legend;
         if (!box || !g) { return; }
         var units = {investment: ["field.investment", "unit.yi"], floor_area: ["field.floor_area", "unit.wan_m2"],
                      output: ["field.output", "unit.yi"]};
         var weight = g.weight === "count"
-            ? fill(t("legend.weight.count"), {n: g.carrying, total: g.total})
+            ? fill(t("legend.weight.count"), {n: carrying, total: g.total})
             : fill(t("legend.weight.figure"), {figure: t(units[g.weight][0]), unit: t(units[g.weight][1]),
-                                               n: g.carrying, total: g.total});
+                                               n: carrying, total: g.total});
         var html = "<h4>" + esc(t("title")) + '</h4><div class="kh-weight">' + esc(weight) + "</div>" +
             (g.ramp ? '<div class="kh-ramp"></div><div>' + esc(t("legend.ramp")) + "</div>"
                     : "<div>" + esc(t("legend.density")) + "</div>") +
@@ -485,9 +482,10 @@
         if (LANGS.indexOf(code) < 0) { throw new Error("unknown language " + code + "; allowed: " + LANGS.join(", ")); }
         state.language = code;
         document.documentElement.lang = code;
+        var selected = state.selected;  // closing the card clears it
         map.closePopup();
         apply();
-        if (state.selected !== null) { focusPark(state.selected); }
+        if (selected !== null) { focusPark(selected); }  // the open card again, in the new language
         return getState();
     }
     function indexOf(id) { return d.id.indexOf(String(id)); }

@@ -57,8 +57,8 @@ def park_heatmap(parks: gpd.GeoDataFrame, *, areas: gpd.GeoDataFrame | None = No
     basemap : one of :data:`layers.basemaps.BASEMAPS`. Every overlay is converted to the basemap's
         datum (GCJ-02 for Gaode), here and only here; the page also offers the other basemaps of that datum.
     m : an existing map to draw on (its tiles must be in the datum of ``basemap``); a new one when None.
-    card_fields : fields of each park card (the static card; with ``app`` the page composes cards in the
-        reader's language from the same escaped values).
+    card_fields : fields of each park card, in order (with ``app`` the page composes the card in the reader's
+        language from these fields).
     app : add the investor app: languages, filters, permalinks, ``window.KunshanHeatmap`` (see :mod:`layers.app`).
     language : language the page opens in: ``zh-Hans`` (default), ``zh-Hant`` or ``en``.
     heat : ``classic`` (Leaflet.heat: radius in pixels, no value scale), ``density`` (a kernel density
@@ -108,7 +108,8 @@ def park_heatmap(parks: gpd.GeoDataFrame, *, areas: gpd.GeoDataFrame | None = No
         density_layer = density_layer_for_datum(grid, datum).add_to(m)
         DensityLegend(density_layer).add_to(m)
         names.append((density_layer, {"density": weight}))
-    markers = ParkMarkers(parks, card_fields=card_fields, heat=heat_weights(parks, weight), cluster=cluster)
+    markers = ParkMarkers(parks, card_fields=card_fields, heat=heat_weights(parks, weight), cluster=cluster,
+                          app_cards=app)
     markers.add_to(m)
     names.extend(markers.names)
     located = int(parks["precision"].ne("city").sum())

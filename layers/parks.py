@@ -14,7 +14,7 @@ from folium.template import Template
 from ._geojson import COORD_DECIMALS
 from ._html import escape_series, escape_text, script_json
 from .assets import asset
-from .cards import CARD_FIELDS, card_labels, card_values
+from .cards import CARD_FIELDS, TEXT_FIELDS, card_labels, card_values
 
 __all__ = ["CLUSTER_AUTO_MIN", "CLUSTER_OPTIONS", "ParkMarkers", "display_positions", "encoded", "park_facts", "park_ids", "sector_layer_name"]
 
@@ -116,6 +116,8 @@ class ParkMarkers(JSCSSMixin, MacroElement):
     cluster : ``True`` puts the shown markers of all sectors in one cluster group (Leaflet.markercluster,
         :data:`CLUSTER_OPTIONS`; the sector layers keep switching their parks on and off), ``False`` draws
         every marker, ``"auto"`` clusters registers of more than :data:`CLUSTER_AUTO_MIN` parks.
+    app_cards : an app (:class:`layers.app.ParkApp`) composes the cards in the reader's language from the park
+        facts: only the free-text fields (:data:`layers.cards.TEXT_FIELDS`) are shipped as HTML.
     """
 
     _template = Template("""
@@ -199,7 +201,7 @@ class ParkMarkers(JSCSSMixin, MacroElement):
     """)
 
     def __init__(self, parks: gpd.GeoDataFrame, *, card_fields: tuple[str, ...] = CARD_FIELDS,
-                 heat: np.ndarray | None = None, cluster: bool | str = "auto"):
+                 heat: np.ndarray | None = None, cluster: bool | str = "auto", app_cards: bool = False):
         super().__init__()
         self._name = "ParkMarkers"
         if cluster not in (True, False, "auto"):
@@ -211,7 +213,10 @@ class ParkMarkers(JSCSSMixin, MacroElement):
                                                                    "leaflet_markercluster_default_css")]
                             if self.clustered else [])
         lat, lon = display_positions(parks)
-        values = card_values(parks, card_fields)
+        # with an app the page composes the cards from the facts: only the register's free texts travel as HTML
+        card_labels(card_fields)  # refuses unknown fields, shipped or not
+        shipped = tuple(f for f in card_fields if f in TEXT_FIELDS) if app_cards else card_fields
+        values = card_values(parks, shipped)
         self.count = len(parks)
         self.data = script_json({
             **park_facts(parks, heat),
@@ -221,10 +226,11 @@ class ParkMarkers(JSCSSMixin, MacroElement):
             "radius": parks["uncertainty_m"].fillna(0).round(1).tolist(),
             "sector": encoded(parks["sector"]), "precision": encoded(parks["precision"]),
             "colour": encoded(parks["sector_colour"].fillna("#4d4d4d")),
-            "sector_label": encoded(escape_series(parks["sector_zh"])),
+            "sector_label": encoded(escape_series(parks["sector_zh"])) if not app_cards else encoded(
+                pd.Series(pd.NA, index=parks.index)),
             "name": encoded(values["name"]), "name_en": encoded(values["name_en"]),
-            "labels": card_labels(card_fields), "field_names": list(card_fields),
-            "fields": [encoded(values[field]) for field in card_fields],
+            "card": list(card_fields), "field_names": list(shipped),
+            "labels": card_labels(shipped), "fields": [encoded(values[field]) for field in shipped],
         })
         counts = parks.groupby("sector").size()
         registry = parks.drop_duplicates("sector").set_index("sector")

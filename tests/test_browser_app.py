@@ -96,6 +96,7 @@ def test_filters_combine_and_state_dom_counts_heat_and_totals_agree(page, parks)
     assert sorted(state(page)["visibleParks"]) == ids(parks, robotics)
     assert page.evaluate(COUNT) == int(robotics.sum()) == 2
     assert page.locator(".kh-count").inner_text() == "显示 2 / 27 个园区"
+    assert "热力权重：园区数量，2 / 27 个园区参与" in page.locator(".kh-legend").inner_text()
     assert 0 < heat_pixels(page) < before
     lujia = page.evaluate("""() => {
         let text = null;
@@ -321,3 +322,23 @@ def test_status_has_its_registry_symbol_and_colour(page):
     page.locator("details.kh-filter summary").click()
     label = page.locator("label", has=page.locator("input[data-kind=statuses][value=certified]"))
     assert label.inner_text().strip() == "★ 认定园区"
+
+
+def test_the_app_card_shows_the_chosen_fields_in_their_order(browser, tmp_path, parks):
+    import layers
+
+    data = geo.kunshan_default()
+    m = layers.park_heatmap(data.parks, areas=data.areas, outline=data.outline, card_fields=("year", "sector", "source"))
+    output = layers.write_map(m, tmp_path / "card.html", offline=True)
+    page, _, errors = open_offline(browser, output)
+    page.wait_for_function(f"{COUNT} === 27")
+    page.evaluate("KunshanHeatmap.focusPark('wilmar-food')")
+    rows = page.locator(".leaflet-popup-content .kh-card th").all_inner_texts()
+    assert rows == ["年份", "主导产业", "来源"]  # wilmar-food has a year (2024) and a source
+    state = page.evaluate("KunshanHeatmap.setLanguage('en')")
+    assert state["selected"] == "wilmar-food"  # the open card stays open, now in English
+    page.wait_for_function("document.querySelectorAll('.leaflet-popup').length === 1")
+    rows = page.locator(".leaflet-popup-content .kh-card th").all_inner_texts()
+    assert rows == ["Year", "Sector", "Source"]
+    assert errors == []
+    page.close()

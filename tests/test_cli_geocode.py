@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 from fake_geocoders import FakeGeocoders, amap_ok, Reply
+from pagedata import page_data
 from geo.datum import gcj02_to_wgs84
 from layers.cli import main
 
@@ -63,7 +64,7 @@ def test_geocoded_register_builds_with_town_precision(register, tmp_path, capsys
     rejected = pd.read_csv(tmp_path / "map.rejected.csv", encoding="utf-8-sig")
     assert rejected["value"].tolist() == ["上海市徐汇区漕溪北路1号"]  # the address outside Kunshan
     html = page.read_text(encoding="utf-8")
-    assert "kh-uncertainty" in html and "位置为示意（镇/板块级）approximate: town level" in html
+    assert "kh-uncertainty" in html and "town" in page_data(html)["precision"]["values"]
 
 
 def test_online_batch_converts_once_and_resumes_after_failures(register, tmp_path, monkeypatch, capsys):

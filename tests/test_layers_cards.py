@@ -8,7 +8,7 @@ import re
 import pytest
 
 import geo
-from pagedata import page_parks
+from pagedata import page_data, page_parks
 import layers
 from layers import CARD_FIELDS, park_cards
 
@@ -45,7 +45,15 @@ def cards(data):
 
 @pytest.fixture(scope="module")
 def page(data):
-    return layers.map_html(layers.park_heatmap(data.parks, areas=data.areas, outline=data.outline))
+    """A page without the app: its cards are the static park cards."""
+    return layers.map_html(layers.park_heatmap(data.parks, areas=data.areas, outline=data.outline, app=False))
+
+
+@pytest.fixture(scope="module")
+def app_page(data):
+    """The investor page: the app composes the cards; only the register's free texts travel as HTML."""
+    return layers.map_html(layers.park_heatmap(data.parks, areas=data.areas, outline=data.outline,
+                                               card_fields=("sector", "address", "year", "source")))
 
 
 
@@ -148,3 +156,12 @@ def test_payload_name_is_escaped_in_the_page(page):
 
 def test_page_cards_are_the_park_cards(data, page, cards):
     assert [p["card"] for p in page_parks(page)] == cards
+
+
+def test_an_app_page_ships_the_chosen_fields_and_only_their_free_texts(app_page):
+    data = page_data(app_page)
+    assert data["card"] == ["sector", "address", "year", "source"]  # the card's rows, in this order
+    assert data["field_names"] == ["address", "source"] and len(data["fields"]) == 2
+    assert data["sector_label"]["values"] == []  # the app names sectors in the reader's language
+    for raw in ("<img src=x", "onerror=alert(1)>", "${alert(1)}", "<script>alert(2)", "Park `en`"):
+        assert raw not in app_page
