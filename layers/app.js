@@ -153,8 +153,13 @@
     }
 
     // --- search, time, programme -------------------------------------------------------------------------
-    var decoder = document.createElement("textarea");
-    function plain(html) { decoder.innerHTML = html === null ? "" : html; return decoder.value; }
+    var NAMED = {amp: "&", lt: "<", gt: ">", quot: '"'};
+    function plain(html) {  // text of the escaped HTML from Python (layers._html: these entities only)
+        return html === null ? "" : html.replace(/&(?:#(\d+)|#x([0-9a-fA-F]+)|(amp|lt|gt|quot));/g,
+            function (_, dec, hex, name) {
+                return dec ? String.fromCodePoint(Number(dec)) : hex ? String.fromCodePoint(parseInt(hex, 16)) : NAMED[name];
+            });
+    }
     var searchable = [];
     for (var s_ = 0; s_ < n; s_++) {
         searchable.push([at(d.name, s_), at(d.name_en, s_), at(d.name_hant, s_), d.id[s_]]

@@ -102,6 +102,18 @@ def test_tooltips_show_payloads_literally(payload_page):
     assert page.evaluate("window.__pwned") is None
 
 
+def test_search_finds_each_payload_name_as_typed_and_lists_it_literally(payload_page):
+    page, errors, dialogs = payload_page
+    for payload in PAYLOADS:
+        query = payload.split("\u2028")[0][:12]  # what a reader would type: the start of the name
+        found = page.evaluate("q => KunshanHeatmap.search(q)", query)
+        assert found, query
+        page.locator(".kh-search").fill(query)
+        listed = page.locator(".kh-results button").all_inner_texts()
+        assert any(text.startswith(query) for text in listed), (query, listed)
+    assert errors == [] and dialogs == [] and page.evaluate("window.__pwned") is None
+
+
 def test_an_empty_register_gives_a_valid_map_that_says_there_is_no_data(browser, tmp_path):
     register = tmp_path / "empty.csv"
     register.write_text("园区名称,所在镇\n\n", encoding="utf-8")
