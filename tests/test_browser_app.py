@@ -87,6 +87,13 @@ def classic_heat(page):
     return page.locator(".leaflet-control-layers-overlays label", has_text="热力（经典）").locator("input")
 
 
+def snapshot(page, name):
+    """A screenshot for a person to look at, taken once an open card has faded in (Leaflet animates it)."""
+    page.wait_for_function("!document.querySelector('.leaflet-popup')"
+                           " || getComputedStyle(document.querySelector('.leaflet-popup')).opacity === '1'")
+    page.screenshot(path=str(ARTIFACTS / name))
+
+
 def test_filters_combine_and_state_dom_counts_heat_and_totals_agree(page, parks):
     classic_heat(page).dispatch_event("click")
     before = heat_pixels(page)
@@ -147,16 +154,19 @@ def test_language_switches_in_place(page, parks):
     assert text.startswith("Sino-German (Kunshan) International Intelligent Manufacturing Park")
     assert "Investment\tCNY 4 billion" in text and "Floor area\t400,000 m²" in text
     assert "Land\t200 mu (13.33 ha)" in text and "Town\tZhangpu" in text
-    page.screenshot(path=str(ARTIFACTS / "demo-en.png"))
+    snapshot(page, "demo-en.png")
     page.locator("select[data-kind=language]").select_option("zh-Hant")
     page.evaluate(f"KunshanHeatmap.focusPark('sino-german-im')")
     text = page.locator(".leaflet-popup-content").inner_text()
+    assert text.startswith("中德（崑山）國際智能製造產業園\nSino-German (Kunshan)")  # the register's name_zh_hant
     assert "總投資\t40 億元" in text and "所在鎮/板塊\t張浦鎮" in text and "狀態\t▲ 集中開工" in text
-    page.screenshot(path=str(ARTIFACTS / "demo-zh-Hant.png"))
+    assert page.evaluate("KunshanHeatmap.search('國際智能製造')") == ["sino-german-im"]
+    snapshot(page, "demo-zh-Hant.png")
     page.locator("select[data-kind=language]").select_option("zh-Hans")
     page.evaluate(f"KunshanHeatmap.focusPark('sino-german-im')")
-    assert "总投资\t40 亿元" in page.locator(".leaflet-popup-content").inner_text()
-    page.screenshot(path=str(ARTIFACTS / "demo-zh-Hans.png"))
+    text = page.locator(".leaflet-popup-content").inner_text()
+    assert text.startswith("中德（昆山）国际智能制造产业园\nSino-German (Kunshan)") and "总投资\t40 亿元" in text
+    snapshot(page, "demo-zh-Hans.png")
     assert page.evaluate("window.sameDocument") is True  # no reload
     with pytest.raises(Exception, match="unknown language xx; allowed: zh-Hans, zh-Hant, en"):
         page.evaluate("KunshanHeatmap.setLanguage('xx')")
