@@ -20,8 +20,9 @@ from .report import Report
 __all__ = ["Register", "read_register", "FIELDS"]
 
 #: Canonical fields of a register table, always present (NA where the file has no such column).
-FIELDS = ["id", "name", "name_en", "name_zh_hant", "sector", "sector_detail", "town", "status", "year", "investment", "floor_area",
-          "land", "output", "available", "lon", "lat", "datum", "precision", "address", "website", "contact", "source", "note"]
+FIELDS = ["id", "name", "name_en", "name_zh_hant", "sector", "sector_detail", "town", "status", "year", "investment",
+          "floor_area", "land", "output", "available", "lon", "lat", "datum", "precision", "address", "website",
+          "contact", "source", "source_date", "note"]
 _AMOUNTS = ["investment", "floor_area", "land", "output", "available"]
 _TOTALS = re.compile(r"^(?:合计|总计|小计|共计|总和|(?:total|subtotal|sum)\b)", re.IGNORECASE)
 _NOTES = re.compile(r"^(?:注|备注|说明|数据来源|资料来源|来源|note|notes|source)\s*[:：]|^\*", re.IGNORECASE)
@@ -211,8 +212,8 @@ def _typed_table(raw: pd.DataFrame, mapping, file_datum: str) -> tuple[pd.DataFr
                                          column=header or name)
             collect(parsed, values, header)
             table[name] = parsed.values
-        elif name == "year":
-            parsed = units.parse_years(values)
+        elif name in ("year", "source_date"):
+            parsed = (units.parse_years if name == "year" else units.parse_dates)(values)
             collect(parsed, values, header)
             table[name] = parsed.values
         elif name in ("lon", "lat"):

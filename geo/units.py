@@ -16,7 +16,7 @@ import pandas as pd
 from ._registry import fold, unit_kinds
 from .errors import RegisterError
 
-__all__ = ["AmountKind", "ParsedColumn", "parse_amounts", "parse_years", "parse_coordinates",
+__all__ = ["AmountKind", "ParsedColumn", "parse_amounts", "parse_years", "parse_dates", "parse_coordinates",
            "base_unit", "split_header_unit", "fold_series"]
 
 AmountKind = Literal["money", "floor", "land"]
@@ -141,6 +141,37 @@ def parse_years(values: pd.Series) -> ParsedColumn:
     )
     year = year.where(problems.isna())
     return ParsedColumn(year.astype("Int64"), problems, _messages())
+
+
+_DATE = re.compile(r"^(?P<y>\d{4})(?:(?:[-/.年](?P<m>\d{1,2})月?(?:[-/.](?P<d>\d{1,2})|(?<=月)(?P<d2>\d{1,2})日?)?)"
+                   r"|(?P<m8>\d{2})(?P<d8>\d{2})|年)?(?:t00:00:00|号)?$")
+
+
+def parse_dates(values: pd.Series) -> ParsedColumn:
+    """Read a column of dates as ISO text, keeping the precision given: ``2023-02-08``, ``2023-02`` or ``2023``.
+
+    Reads ``2023-02-08``, ``2023/2/8``, ``2023.2.8``, ``20230208``, ``2023年2月8日``, ``2023年2月``, Excel
+    date cells (``2023-02-08T00:00:00``) and a bare year. A cell that is not such a date, or names a day
+    that does not exist, is a problem (the row is rejected).
+
+    >>> parse_dates(pd.Series(["2023年2月8日", "2023/2", "20240229", None])).values.tolist()
+    ['2023-02-08', '2023-02', '2024-02-29', <NA>]
+    """
+    text = fold_series(values)
+    parts = text.str.extract(_DATE)
+    year = parts["y"]
+    month = parts["m"].fillna(parts["m8"]).str.zfill(2)
+    day = parts["d"].fillna(parts["d2"]).fillna(parts["d8"]).str.zfill(2)
+    iso = year.str.cat([("-" + month).fillna(""), ("-" + day).fillna("")]).astype("string")
+    full = pd.to_datetime(year + "-" + month.fillna("01") + "-" + day.fillna("01"), format="%Y-%m-%d",
+                          errors="coerce")
+    present = text.notna()
+    problems = _messages(
+        (present & year.isna(), "not a date (e.g. 2023-02-08, 2023年2月8日) / 不是日期"),
+        (present & year.notna() & full.isna(), "no such date / 日期不存在"),
+        (full.dt.year.lt(1949) | full.dt.year.gt(2100), "date outside 1949-2100 / 日期超出范围"),
+    )
+    return ParsedColumn(iso.where(problems.isna()), problems, _messages())
 
 
 def parse_coordinates(lon: pd.Series, lat: pd.Series) -> tuple[ParsedColumn, ParsedColumn]:

@@ -43,6 +43,14 @@
         if (kind === "floor") { return number(value * 10000, 0) + " m²"; }
         return number(value) + " mu (" + number(value / 15) + " ha)";
     }
+    var MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    function date(iso) {  // "2023-02-08", "2023-02" or "2023" (geo.units.parse_dates) as 2023年2月8日 / 8 Feb 2023
+        var p = iso.split("-").map(Number);
+        if (state.language !== "en") {
+            return p[0] + "年" + (p.length > 1 ? p[1] + "月" : "") + (p.length > 2 ? p[2] + "日" : "");
+        }
+        return (p.length > 2 ? p[2] + " " : "") + (p.length > 1 ? MONTHS[p[1] - 1] + " " : "") + p[0];
+    }
     function parkName(i) {
         var zh = at(d.name, i), en = at(d.name_en, i), hant = at(d.name_hant, i);
         if (state.language === "en") { return en || zh; }
@@ -64,6 +72,7 @@
         if (FIGURE_KIND[key]) { var text = figure(d[key][i], FIGURE_KIND[key]); return text === null ? null : esc(text); }
         if (key === "area") { var town = place(at(d.area, i)); return town === null ? null : esc(town); }
         if (key === "precision") { return esc(t("precision." + at(d.precision, i))); }
+        if (key === "source_date") { var day = at(d.source_date, i); return day === null ? null : esc(date(day)); }
         var k = d.field_names.indexOf(key);  // the register's free texts: escaped HTML from Python
         return k < 0 ? null : at(d.fields[k], i);
     }

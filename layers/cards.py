@@ -11,13 +11,14 @@ __all__ = ["CARD_FIELDS", "TEXT_FIELDS", "card_labels", "card_values", "park_car
 
 #: Fields a card shows, in order. Each is a row of the card when the park has a value.
 CARD_FIELDS = ("sector", "status", "year", "investment", "floor_area", "land", "output", "available", "area",
-               "precision", "address", "website", "contact", "source")
+               "precision", "address", "website", "contact", "source", "source_date")
 #: Card fields that are free text from the register (the others are codes, figures and years that the page's app
 #: writes in the reader's language from the park facts).
 TEXT_FIELDS = ("address", "website", "contact", "source")
 _LABELS = {"sector": "主导产业 Sector", "status": "状态 Status", "year": "年份 Year", "area": "所在镇/板块 Town",
            "precision": "位置 Location", "address": "地址 Address", "website": "网址 Website",
-           "source": "来源 Source", "contact": "联系方式 Contact", "available": "可用面积 Space available", **{k: f"{v[0]} {v[1]}" for k, v in FIGURE_LABELS.items()}}
+           "source": "来源 Source", "source_date": "资料日期 Source date", "contact": "联系方式 Contact",
+           "available": "可用面积 Space available", **{k: f"{v[0]} {v[1]}" for k, v in FIGURE_LABELS.items()}}
 _PRECISION = {"exact": "精确坐标 exact coordinates",
               "road": "位置为示意（道路级）approximate: road level",
               "town": "位置为示意（镇/板块级）approximate: town level",

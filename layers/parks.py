@@ -65,15 +65,20 @@ def _numbers(values: pd.Series) -> list:
     return [None if v is None or v != v else v for v in values.astype(object).where(values.notna(), None)]
 
 
+def _column(parks: pd.DataFrame, name: str) -> pd.Series:
+    """A column of the parks, all NA when a table made without :func:`geo.read_register` lacks it."""
+    return parks[name] if name in parks.columns else pd.Series(pd.NA, index=parks.index, dtype="string")
+
+
 def park_facts(parks: pd.DataFrame, heat: np.ndarray | None = None) -> dict:
     """Language-neutral facts of each park for the page: id, codes, figures in base units, year,
     names in each language (escaped) and the heat weight (None when out of the heat)."""
-    hant = parks["name_zh_hant"] if "name_zh_hant" in parks.columns else pd.Series(pd.NA, index=parks.index)
     area = parks["area"].fillna(parks["host"]) if "host" in parks.columns else parks["area"]
     facts = {
         "id": park_ids(parks).tolist(), "status": encoded(parks["status"]), "area": encoded(area),
         "year": _numbers(parks["year"].astype("Float64")),
-        "name_hant": encoded(escape_series(hant)),
+        "source_date": encoded(_column(parks, "source_date")),  # ISO dates (geo.units.parse_dates)
+        "name_hant": encoded(escape_series(_column(parks, "name_zh_hant"))),
         "heat": _numbers(pd.Series(heat, index=parks.index)) if heat is not None else [None] * len(parks),
     }
     facts.update({figure: _numbers(parks[figure].round(4)) if figure in parks.columns else [None] * len(parks)

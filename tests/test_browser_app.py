@@ -12,6 +12,7 @@ import geo
 from conftest import ARTIFACTS, open_offline
 from layers.cli import main
 from layers.embed import embed_snippet
+from registers import write_csv
 
 pytestmark = pytest.mark.browser
 
@@ -350,5 +351,33 @@ def test_the_app_card_shows_the_chosen_fields_in_their_order(browser, tmp_path, 
     page.wait_for_function("document.querySelectorAll('.leaflet-popup').length === 1")
     rows = page.locator(".leaflet-popup-content .kh-card th").all_inner_texts()
     assert rows == ["Year", "Sector", "Source"]
+    assert errors == []
+    page.close()
+
+
+def card_text(page):
+    """Text of the open card, once a card closed just before has faded out (Leaflet keeps it 200 ms)."""
+    page.wait_for_function("document.querySelectorAll('.leaflet-popup').length === 1")
+    return page.locator(".leaflet-popup-content").inner_text()
+
+
+def test_card_shows_the_source_date_in_the_readers_language(browser, tmp_path):
+    register = write_csv(tmp_path / "dated.csv", [
+        ["id", "园区名称", "所在镇", "来源", "资料日期"],
+        ["dated", "甲园", "陆家镇", "ks.gov.cn/report", "2024年11月7日"],
+        ["month", "乙园", "张浦镇", "ks.gov.cn/plan", "2023/2"],
+    ])
+    output = tmp_path / "dated.html"
+    assert main(["build", str(register), "--offline", "-o", str(output)]) == 0
+    page, _, errors = open_offline(browser, output)
+    page.wait_for_function(f"{COUNT} === 2")
+    page.evaluate("KunshanHeatmap.focusPark('dated')")
+    assert "来源\tks.gov.cn/report\n资料日期\t2024年11月7日" in card_text(page)
+    page.evaluate("KunshanHeatmap.setLanguage('en')")
+    assert "Source date\t7 Nov 2024" in card_text(page)
+    page.evaluate("KunshanHeatmap.focusPark('month')")
+    assert "Source date\tFeb 2023" in card_text(page)
+    page.evaluate("KunshanHeatmap.setLanguage('zh-Hant')")
+    assert "資料日期\t2023年2月" in card_text(page)
     assert errors == []
     page.close()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import openpyxl
 import pytest
 
@@ -50,3 +52,14 @@ def test_the_staff_workbook_builds_every_park(workbook):
     data = load_parks(workbook)
     assert sorted(data.parks["name"]) == ["丙园", "乙园", "甲园"]
     assert data.report.rows_read == data.report.parks + len(data.report.rejected) + len(data.report.skipped)
+
+
+def test_excel_date_cells_are_source_dates(tmp_path):
+    book = openpyxl.Workbook()
+    book.active.append(["园区名称", "所在镇", "更新日期"])
+    book.active.append(["甲园", "陆家镇", dt.datetime(2024, 11, 7)])  # a real date cell, as Excel stores it
+    book.active.append(["乙园", "张浦镇", "2023年2月"])
+    path = tmp_path / "dated.xlsx"
+    book.save(path)
+    table = read_register(path).table
+    assert table["source_date"].tolist() == ["2024-11-07", "2023-02"] and str(table["source_date"].dtype) == "string"

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from geo import RegisterError, read_register
-from geo.units import base_unit, parse_amounts, parse_coordinates, parse_years, split_header_unit
+from geo.units import base_unit, parse_amounts, parse_coordinates, parse_dates, parse_years, split_header_unit
 from registers import assert_accounted, write_csv
 
 APPROX = "approximate figure kept as given / 约数，按给出值记录"
@@ -123,6 +123,33 @@ def test_years():
     assert result.values.iloc[5:].isna().all()
     assert result.problems.tolist() == [pd.NA] * 5 + ["year outside 1949-2100 / 年份超出范围",
                                                       "not a year / 不是年份", pd.NA]
+
+
+def test_source_dates_keep_the_precision_given():
+    result = parse_dates(pd.Series(["2023-02-08", "2023/2/8", "2023.2.8", "20230208", "2023年2月8日", "２０２３年２月",
+                                    "2023-02-08T00:00:00", "2023", "2024-02-29", None]))
+    assert str(result.values.dtype) == "string"
+    assert result.values.tolist() == ["2023-02-08"] * 5 + ["2023-02", "2023-02-08", "2023", "2024-02-29", pd.NA]
+    assert result.problems.isna().all()
+
+
+def test_source_dates_that_cannot_be_read_are_problems():
+    result = parse_dates(pd.Series(["2023-02-30", "2023-13", "soon", "2023-2-8-9", "1900-01-01"]))
+    assert result.values.isna().all()
+    assert result.problems.tolist() == ["no such date / 日期不存在", "no such date / 日期不存在",
+                                        "not a date (e.g. 2023-02-08, 2023年2月8日) / 不是日期",
+                                        "not a date (e.g. 2023-02-08, 2023年2月8日) / 不是日期",
+                                        "date outside 1949-2100 / 日期超出范围"]
+
+
+def test_a_register_rejects_an_unreadable_source_date_with_its_row(tmp_path):
+    path = write_csv(tmp_path / "dates.csv", [["园区名称", "所在镇", "资料日期"], ["甲园", "陆家镇", "2023年2月8日"],
+                                              ["乙园", "张浦镇", "2023-02-30"], ["丙园", "千灯镇", None]])
+    register = read_register(path)
+    assert register.table.set_index("name")["source_date"].tolist() == ["2023-02-08", pd.NA]
+    assert register.report.rejected == [{"row": 3, "column": "资料日期", "value": "2023-02-30",
+                                         "reason": "no such date / 日期不存在"}]
+    assert_accounted(register.report)
 
 
 def test_coordinates():

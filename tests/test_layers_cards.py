@@ -64,7 +64,7 @@ def row_labels(card):
 
 def test_card_fields_constant():
     assert CARD_FIELDS == ("sector", "status", "year", "investment", "floor_area", "land", "output", "available",
-                           "area", "precision", "address", "website", "contact", "source")
+                           "area", "precision", "address", "website", "contact", "source", "source_date")
 
 
 def test_card_has_every_field_with_a_value_in_order(cards):
