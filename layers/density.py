@@ -279,7 +279,8 @@ class DensityLegend(MacroElement):
     layer : DensityLayer
         The layer whose grid and levels the legend describes.
     position : {"topleft", "topright", "bottomleft", "bottomright"}
-        Corner of the map.
+        Corner of the map; by default stacked with the map legend (:class:`layers.legend.Legend`), leaving the
+        left side to the app's panel.
     """
 
     _template = Template("""
@@ -313,7 +314,7 @@ class DensityLegend(MacroElement):
         {% endmacro %}
     """)
 
-    def __init__(self, layer: DensityLayer, *, position: str = "bottomleft"):
+    def __init__(self, layer: DensityLayer, *, position: str = "bottomright"):
         if not isinstance(layer, DensityLayer):
             raise DensityError(f"layer must be a DensityLayer, got {type(layer).__name__}")
         if position not in _POSITIONS:

@@ -48,6 +48,7 @@ class Legend(MacroElement):
           .kh-card table { border-collapse: collapse; font-size: 12px; }
           .kh-card th { text-align: left; padding: 1px 8px 1px 0; color: #555; font-weight: normal; vertical-align: top; }
           .kh-card-name-en { color: #555; }
+          .leaflet-top.leaflet-right { z-index: 1001; }  /* the layer list, opened, lies over the legends below */
         </style>
         {% endmacro %}
         {% macro script(this, kwargs) %}

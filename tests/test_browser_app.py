@@ -381,3 +381,29 @@ def test_card_shows_the_source_date_in_the_readers_language(browser, tmp_path):
     assert "資料日期\t2023年2月" in card_text(page)
     assert errors == []
     page.close()
+
+
+@pytest.mark.parametrize("viewport", [(1280, 860), (1000, 700)])
+def test_panel_legends_and_layer_control_never_cover_each_other(browser, site, viewport):
+    folder, _ = site
+    page, _, errors = open_offline(browser, folder / "map.html", viewport=viewport)
+    page.wait_for_function(f"{COUNT} === 27")
+    page.locator("details.kh-filter summary").click()  # the tallest state of the panel (it stays open; the layer
+                                                        # control's list opens over the map only while hovered)
+    boxes = {selector: page.locator(selector).bounding_box()
+             for selector in (".kh-panel", ".kh-density-control", ".kh-legend", ".leaflet-control-layers")}
+    assert all(box is not None and box["height"] > 0 for box in boxes.values())
+    for a, first in boxes.items():
+        for b, second in boxes.items():
+            overlap = (min(first["x"] + first["width"], second["x"] + second["width"]) > max(first["x"], second["x"])
+                       and min(first["y"] + first["height"], second["y"] + second["height"]) > max(first["y"], second["y"]))
+            assert a == b or not overlap, (a, b, first, second)
+    page.locator(".leaflet-control-layers").hover()  # the opened list lies over the legends: every entry clickable
+    covered = page.evaluate("""() => Array.from(document.querySelectorAll('.leaflet-control-layers label'))
+        .filter(label => { const r = label.getBoundingClientRect();
+                           const hit = document.elementFromPoint(r.x + 8, r.y + r.height / 2);
+                           return r.bottom <= innerHeight && !(hit && label.closest('.leaflet-control-layers').contains(hit)); })
+        .map(label => label.textContent.trim())""")
+    assert covered == []
+    assert errors == []
+    page.close()
