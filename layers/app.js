@@ -605,6 +605,15 @@
         }
         if (event.source && event.source.postMessage) { event.source.postMessage(reply, event.origin === "null" ? "*" : event.origin); }
     });
+    // --- legends fold to their titles (and the density scale) on small screens; a click on a title toggles --
+    var container = map.getContainer();
+    container.classList.toggle("kh-folded", window.matchMedia("(max-width: 700px), (max-height: 560px)").matches);
+    container.addEventListener("click", function (event) {
+        if (event.target.closest && event.target.closest(".kh-legend h4, .kh-density-title")) {
+            container.classList.toggle("kh-folded");
+        }
+    });
+
     document.documentElement.lang = state.language;
     readHash();
 })

@@ -89,6 +89,14 @@ class ParkApp(MacroElement):
           .kh-programme table { font-size: 12px; border-collapse: collapse; }
           .kh-programme th { text-align: left; padding-right: 6px; font-weight: normal; color: #555; vertical-align: top; }
           .kh-source { font-size: 11px; color: #666; }
+          .kh-legend h4, .kh-density-title { cursor: pointer; }
+          .kh-legend h4::after, .kh-density-title::after { content: " ▾"; color: #888; }
+          .kh-folded .kh-legend h4::after, .kh-folded .kh-density-title::after { content: " ▸"; }
+          .kh-folded .kh-legend h4 { margin: 0; }
+          .kh-density-legend { min-width: 220px; }
+          .kh-folded .kh-legend > :not(h4),
+          .kh-folded .kh-density-legend > :not(.kh-density-title):not(.kh-density-bar):not(.kh-density-ticks):not(.kh-density-unit) {
+              display: none; }
         </style>
         {% endmacro %}
         {% macro script(this, kwargs) %}

@@ -407,3 +407,27 @@ def test_panel_legends_and_layer_control_never_cover_each_other(browser, site, v
     assert covered == []
     assert errors == []
     page.close()
+
+
+def test_legends_fold_to_their_titles_on_a_phone_and_unfold_on_a_click(browser, site):
+    folder, _ = site
+    page, _, errors = open_offline(browser, folder / "map.html", viewport=(390, 844))
+    page.wait_for_function(f"{COUNT} === 27")
+    assert page.locator(".kh-legend").inner_text() == "昆山特色专业创新园区热力图"
+    density = page.locator(".kh-density-control").inner_text()
+    assert density.startswith("园区密度\n") and "园区/km²" in density and "核密度" not in density  # the scale stays
+    boxes = [page.locator(s).bounding_box() for s in (".kh-panel", ".kh-legend", ".kh-density-control")]
+    assert boxes[0]["y"] + boxes[0]["height"] < boxes[1]["y"] < boxes[2]["y"]  # nothing covers the panel
+    page.locator(".kh-legend h4").click()
+    assert "热力权重：园区数量，25 / 27 个园区参与" in page.locator(".kh-legend").inner_text()
+    assert "核密度，带宽 2 km" in page.locator(".kh-density-control").inner_text()
+    page.evaluate("KunshanHeatmap.setLanguage('en')")  # a re-render keeps the reader's choice
+    assert "Heat weight: number of parks" in page.locator(".kh-legend").inner_text()
+    page.locator(".kh-density-title").click()
+    assert page.locator(".kh-legend").inner_text() == "Kunshan specialised innovation parks"
+    assert errors == []
+    page.close()
+    page, _, _ = open_offline(browser, folder / "map.html", viewport=(1280, 860))  # a desktop opens them unfolded
+    page.wait_for_function(f"{COUNT} === 27")
+    assert "热力权重" in page.locator(".kh-legend").inner_text()
+    page.close()
