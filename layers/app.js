@@ -538,9 +538,21 @@
         event.preventDefault();
         writeHash();
         var link = location.href;
-        if (navigator.clipboard && navigator.clipboard.writeText) { navigator.clipboard.writeText(link).catch(function () {}); }
-        share.textContent = t("card.copied");
         share.setAttribute("data-link", link);
+        function byHand() {  // no clipboard (a sandboxed frame, a file page): the link, selected, to copy by hand
+            var box = document.createElement("input");
+            box.className = "kh-share-link";
+            box.readOnly = true;
+            box.value = link;
+            box.title = t("card.copy_by_hand");
+            share.textContent = t("card.copy_by_hand");
+            share.parentNode.insertBefore(box, share.nextSibling);
+            box.select();
+        }
+        var shown = share.parentNode.querySelector(".kh-share-link");
+        if (shown) { shown.value = link; shown.select(); return; }
+        if (!navigator.clipboard || !navigator.clipboard.writeText) { byHand(); return; }
+        navigator.clipboard.writeText(link).then(function () { share.textContent = t("card.copied"); }, byHand);
     });
 
     var writing = false;

@@ -6,11 +6,13 @@ import re
 
 from ._html import escape_text
 
-__all__ = ["embed_snippet", "SANDBOX"]
+__all__ = ["embed_snippet", "SANDBOX", "ALLOW"]
 
 #: Sandbox of the frame: scripts run, links may open new tabs; no allow-same-origin, so the map has an
 #: opaque origin and cannot reach the portal's cookies, storage or DOM.
 SANDBOX = "allow-scripts allow-popups allow-popups-to-escape-sandbox"
+#: Permissions the frame is given: writing (never reading) the clipboard, for the cards' "copy link".
+ALLOW = "clipboard-write"
 _URL = re.compile(r"^(https?://[^\s<>\"'`]+|[^\s<>\"'`:]+)$", re.IGNORECASE | re.ASCII)
 _ASPECT = re.compile(r"^\d{1,4}(\.\d+)?/\d{1,4}(\.\d+)?$")
 
@@ -30,6 +32,6 @@ def embed_snippet(url: str, *, title: str = "昆山园区热力图 Kunshan park 
         url = f"{url}#lang={language}"
     return (f'<div class="kunshan-heatmap" style="position:relative;width:100%;aspect-ratio:{aspect}">\n'
             f'  <iframe src="{escape_text(url)}" title="{escape_text(title)}"\n'
-            f'          sandbox="{SANDBOX}" referrerpolicy="no-referrer" loading="lazy"\n'
+            f'          sandbox="{SANDBOX}" allow="{ALLOW}" referrerpolicy="no-referrer" loading="lazy"\n'
             f'          style="position:absolute;inset:0;width:100%;height:100%;border:0"></iframe>\n'
             f'</div>')

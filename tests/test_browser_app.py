@@ -11,7 +11,7 @@ import pytest
 import geo
 from conftest import ARTIFACTS, open_offline
 from layers.cli import main
-from layers.embed import embed_snippet
+from layers.embed import ALLOW, embed_snippet
 from registers import write_csv
 
 pytestmark = pytest.mark.browser
@@ -43,6 +43,9 @@ def site(tmp_path_factory):
   }};
 </script></body></html>"""
     (folder / "host.html").write_text(host, encoding="utf-8")
+    bare = host.replace(f' allow="{ALLOW}"', "")  # a portal that embedded the frame without the permission
+    assert bare != host
+    (folder / "host-no-clipboard.html").write_text(bare, encoding="utf-8")
     handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(folder))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -431,3 +434,41 @@ def test_legends_fold_to_their_titles_on_a_phone_and_unfold_on_a_click(browser, 
     page.wait_for_function(f"{COUNT} === 27")
     assert "热力权重" in page.locator(".kh-legend").inner_text()
     page.close()
+
+
+def open_host(browser, base, page_name, *, clipboard):
+    """A portal page on 127.0.0.1 with the map in its frame, the card of wilmar-food open: (context, page, frame)."""
+    context = browser.new_context(viewport={"width": 1000, "height": 800})
+    if clipboard:  # the person allowed the clipboard for the portal (playwright's stand-in for the prompt)
+        context.grant_permissions(["clipboard-read", "clipboard-write"], origin=base)
+    host = context.new_page()
+    host.route(lambda url: not url.startswith(base), lambda route: route.abort())
+    host.goto(f"{base}/{page_name}")
+    host.frame_locator("iframe").locator("path.kh-park").first.wait_for(state="attached")
+    frame = host.frames[1]
+    frame.evaluate("KunshanHeatmap.focusPark('wilmar-food')")
+    return context, host, frame
+
+
+def test_copy_link_in_a_portal_frame_writes_the_parks_link_to_the_clipboard(browser, site):
+    _, base = site
+    context, host, frame = open_host(browser, base, "host.html", clipboard=True)
+    frame.locator("a.kh-share").click()
+    frame.wait_for_function("document.querySelector('a.kh-share').textContent === '已复制'")
+    link = frame.locator("a.kh-share").get_attribute("data-link")
+    assert link.startswith(f"{base}/map.html#lang=zh-Hans") and "park=wilmar-food" in link
+    assert host.evaluate("navigator.clipboard.readText()") == link
+    assert frame.locator(".kh-share-link").count() == 0
+    context.close()
+
+
+def test_copy_link_without_the_clipboard_shows_the_link_to_copy_by_hand(browser, site):
+    _, base = site
+    context, host, frame = open_host(browser, base, "host-no-clipboard.html", clipboard=True)
+    frame.locator("a.kh-share").click()
+    box = frame.locator(".leaflet-popup-content input.kh-share-link")
+    box.wait_for()
+    assert frame.locator("a.kh-share").inner_text() == "浏览器不允许自动复制，请手动复制此链接"  # never "已复制"
+    assert box.input_value() == frame.evaluate("location.href") and "park=wilmar-food" in box.input_value()
+    assert frame.evaluate("document.activeElement.className") == "kh-share-link"  # selected, ready to copy
+    context.close()

@@ -3,7 +3,7 @@
 import pytest
 
 from layers.cli import main
-from layers.embed import SANDBOX, embed_snippet
+from layers.embed import ALLOW, SANDBOX, embed_snippet
 
 
 def test_snippet_is_sandboxed_and_responsive():
@@ -11,6 +11,7 @@ def test_snippet_is_sandboxed_and_responsive():
     assert 'src="https://maps.example.org/kunshan.html#lang=en"' in snippet
     assert f'sandbox="{SANDBOX}"' in snippet and "allow-same-origin" not in snippet
     assert "aspect-ratio:16/9" in snippet and 'referrerpolicy="no-referrer"' in snippet
+    assert f'allow="{ALLOW}"' in snippet and ALLOW == "clipboard-write"  # write only: the map never reads it
 
 
 def test_title_and_url_are_escaped():
