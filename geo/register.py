@@ -21,8 +21,9 @@ __all__ = ["Register", "read_register", "FIELDS"]
 
 #: Canonical fields of a register table, always present (NA where the file has no such column).
 FIELDS = ["id", "name", "name_en", "name_zh_hant", "sector", "sector_detail", "town", "status", "year", "investment",
-          "floor_area", "land", "output", "available", "lon", "lat", "datum", "precision", "address", "website",
-          "contact", "source", "source_date", "note"]
+          "floor_area", "land", "output", "available", "lon", "lat", "datum", "precision", "address", "address_en",
+          "address_zh_hant", "description", "description_en", "description_zh_hant", "website", "contact", "source",
+          "source_date", "note"]
 _AMOUNTS = ["investment", "floor_area", "land", "output", "available"]
 _TOTALS = re.compile(r"^(?:合计|总计|小计|共计|总和|(?:total|subtotal|sum)\b)", re.IGNORECASE)
 _NOTES = re.compile(r"^(?:注|备注|说明|数据来源|资料来源|来源|note|notes|source)\s*[:：]|^\*", re.IGNORECASE)

@@ -73,8 +73,11 @@
         if (key === "area") { var town = place(at(d.area, i)); return town === null ? null : esc(town); }
         if (key === "precision") { return esc(t("precision." + at(d.precision, i))); }
         if (key === "source_date") { var day = at(d.source_date, i); return day === null ? null : esc(date(day)); }
-        var k = d.field_names.indexOf(key);  // the register's free texts: escaped HTML from Python
-        return k < 0 ? null : at(d.fields[k], i);
+        var k = d.field_names.indexOf(key);  // the register's free texts: escaped HTML from Python,
+        if (k < 0) { return null; }           // in the reader's language where the register gives it
+        var translated = d.translations[key] && d.translations[key][state.language];
+        var text = translated ? at(translated, i) : null;
+        return text !== null ? text : at(d.fields[k], i);
     }
     function card(i) {  // the chosen fields (d.card), in order, in the reader's language
         var html = '<div class="kh-card" lang="' + state.language + '"><b class="kh-card-name">' + parkName(i) + "</b>";

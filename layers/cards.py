@@ -7,15 +7,19 @@ import pandas as pd
 from ._format import FIGURE_LABELS, figure_text
 from ._html import escape_series, escape_text, safe_link
 
-__all__ = ["CARD_FIELDS", "TEXT_FIELDS", "card_labels", "card_values", "park_cards", "park_tooltips"]
+__all__ = ["CARD_FIELDS", "TEXT_FIELDS", "TRANSLATED", "TRANSLATIONS", "card_labels", "card_translations", "card_values", "park_cards", "park_tooltips"]
 
 #: Fields a card shows, in order. Each is a row of the card when the park has a value.
-CARD_FIELDS = ("sector", "status", "year", "investment", "floor_area", "land", "output", "available", "area",
-               "precision", "address", "website", "contact", "source", "source_date")
+CARD_FIELDS = ("sector", "status", "description", "year", "investment", "floor_area", "land", "output", "available",
+               "area", "precision", "address", "website", "contact", "source", "source_date")
 #: Card fields that are free text from the register (the others are codes, figures and years that the page's app
 #: writes in the reader's language from the park facts).
-TEXT_FIELDS = ("address", "website", "contact", "source")
-_LABELS = {"sector": "主导产业 Sector", "status": "状态 Status", "year": "年份 Year", "area": "所在镇/板块 Town",
+TEXT_FIELDS = ("description", "address", "website", "contact", "source")
+#: Free-text fields a register may give in other languages too, as ``<field>_en`` and ``<field>_zh_hant`` columns
+#: (page language -> column suffix); the page shows the reader's and falls back to the field itself.
+TRANSLATED = ("description", "address")
+TRANSLATIONS = {"en": "_en", "zh-Hant": "_zh_hant"}
+_LABELS = {"sector": "主导产业 Sector", "description": "简介 About", "status": "状态 Status", "year": "年份 Year", "area": "所在镇/板块 Town",
            "precision": "位置 Location", "address": "地址 Address", "website": "网址 Website",
            "source": "来源 Source", "source_date": "资料日期 Source date", "contact": "联系方式 Contact",
            "available": "可用面积 Space available", **{k: f"{v[0]} {v[1]}" for k, v in FIGURE_LABELS.items()}}
@@ -50,6 +54,9 @@ def _values(parks: pd.DataFrame, field: str) -> pd.Series:
         return escape_series(parks["precision"].map(_PRECISION).astype("string"))
     if field == "website":
         return parks["website"].map(safe_link, na_action="ignore").astype("string")
+    if field in TRANSLATED and f"{field}_en" in parks.columns:  # a static card is bilingual: 中文 then English
+        english = escape_series(parks[f"{field}_en"].where(parks[f"{field}_en"].ne(parks[field]).fillna(True)))
+        return (escape_series(parks[field]) + ("<br>" + english).fillna("")).fillna(english)
     return escape_series(parks[field])
 
 
@@ -72,6 +79,18 @@ def card_values(parks: pd.DataFrame, fields: tuple[str, ...] = CARD_FIELDS) -> p
     parts = {"name": escape_series(parks["name"]), "name_en": escape_series(parks["name_en"])}
     parts.update({field: _values(parks, field) for field in fields})
     return pd.DataFrame(parts, index=parks.index)
+
+
+def card_translations(parks: pd.DataFrame, fields: tuple[str, ...]) -> dict[str, dict[str, pd.Series]]:
+    """Escaped HTML of the :data:`TRANSLATED` ``fields`` in the other page languages, where the register has
+    them: ``{field: {language: values}}`` (NA where a park has no translation)."""
+    found = {}
+    for field in (f for f in fields if f in TRANSLATED):
+        languages = {language: escape_series(parks[field + suffix]) for language, suffix in TRANSLATIONS.items()
+                     if field + suffix in parks.columns and parks[field + suffix].notna().any()}
+        if languages:
+            found[field] = languages
+    return found
 
 
 def park_cards(parks: pd.DataFrame, fields: tuple[str, ...] = CARD_FIELDS) -> pd.Series:

@@ -14,7 +14,7 @@ from folium.template import Template
 from ._geojson import COORD_DECIMALS
 from ._html import escape_series, escape_text, script_json
 from .assets import asset
-from .cards import CARD_FIELDS, TEXT_FIELDS, card_labels, card_values
+from .cards import CARD_FIELDS, TEXT_FIELDS, card_labels, card_translations, card_values
 
 __all__ = ["CLUSTER_AUTO_MIN", "CLUSTER_OPTIONS", "ParkMarkers", "display_positions", "encoded", "park_facts", "park_ids", "sector_layer_name"]
 
@@ -236,6 +236,8 @@ class ParkMarkers(JSCSSMixin, MacroElement):
             "name": encoded(values["name"]), "name_en": encoded(values["name_en"]),
             "card": list(card_fields), "field_names": list(shipped),
             "labels": card_labels(shipped), "fields": [encoded(values[field]) for field in shipped],
+            "translations": {field: {language: encoded(texts) for language, texts in languages.items()}
+                             for field, languages in card_translations(parks, shipped if app_cards else ()).items()},
         })
         counts = parks.groupby("sector").size()
         registry = parks.drop_duplicates("sector").set_index("sector")

@@ -472,3 +472,28 @@ def test_copy_link_without_the_clipboard_shows_the_link_to_copy_by_hand(browser,
     assert box.input_value() == frame.evaluate("location.href") and "park=wilmar-food" in box.input_value()
     assert frame.evaluate("document.activeElement.className") == "kh-share-link"  # selected, ready to copy
     context.close()
+
+
+def test_card_texts_follow_the_language_where_the_register_translates_them(browser, tmp_path):
+    register = write_csv(tmp_path / "about.csv", [
+        ["id", "园区名称", "所在镇", "园区简介", "英文简介", "繁体简介", "地址", "英文地址"],
+        ["both", "甲园", "陆家镇", "机器人整机与零部件", "Robots & their parts", "機器人整機與零部件", "昆山市陆家镇1号",
+         "1 Lujia Road"],
+        ["zh-only", "乙园", "张浦镇", "精密模具", None, None, "昆山市张浦镇2号", None],
+    ])
+    output = tmp_path / "about.html"
+    assert main(["build", str(register), "--offline", "-o", str(output)]) == 0
+    page, _, errors = open_offline(browser, output)
+    page.wait_for_function(f"{COUNT} === 2")
+    page.evaluate("KunshanHeatmap.focusPark('both')")
+    assert "简介\t机器人整机与零部件" in card_text(page) and "地址\t昆山市陆家镇1号" in card_text(page)
+    page.evaluate("KunshanHeatmap.setLanguage('en')")
+    assert "About\tRobots & their parts" in card_text(page) and "Address\t1 Lujia Road" in card_text(page)
+    page.evaluate("KunshanHeatmap.setLanguage('zh-Hant')")
+    assert "簡介\t機器人整機與零部件" in card_text(page)
+    assert "地址\t昆山市陆家镇1号" in card_text(page)  # no 繁體 address: the register's own
+    page.evaluate("KunshanHeatmap.setLanguage('en')")
+    page.evaluate("KunshanHeatmap.focusPark('zh-only')")
+    assert "About\t精密模具" in card_text(page)  # no English text: the register's own, never an empty row
+    assert errors == []
+    page.close()

@@ -30,10 +30,10 @@ WEBSITES = ["javascript:window.__pwned=1", "https://example.org/park?id=1&lang=z
 @pytest.fixture(scope="module")
 def payload_page(browser, tmp_path_factory):
     folder = tmp_path_factory.mktemp("payloads")
-    rows = [["园区名称", "英文名称", "主导产业", "所在镇", "地址", "网址", "来源", "备注"]]
+    rows = [["园区名称", "英文名称", "主导产业", "所在镇", "地址", "网址", "来源", "备注", "简介", "英文简介"]]
     for index, payload in enumerate(PAYLOADS):
         rows.append([payload, payload, payload if index % 2 else "机器人", "张浦镇", f"昆山市张浦镇{payload}",
-                     WEBSITES[index % len(WEBSITES)], payload, payload])
+                     WEBSITES[index % len(WEBSITES)], payload, payload, f"简介{payload}", f"About {payload}"])
     buffer = io.StringIO(newline="")
     csv.writer(buffer, lineterminator="\n").writerows(rows)
     register = folder / "payloads.csv"
@@ -69,7 +69,7 @@ def test_every_payload_shows_literally_in_its_card(payload_page):
         name = card.locator(".kh-card-name").evaluate("node => node.textContent")
         assert card.locator(".kh-card-name-en").count() == 0  # the English name equals the name: shown once
         text = card.evaluate("node => node.textContent")
-        assert f"来源{name}" in text and f"昆山市张浦镇{name}" in text
+        assert f"来源{name}" in text and f"昆山市张浦镇{name}" in text and f"简介简介{name}" in text
         links = card.locator("a:not(.kh-share)")
         hrefs = [links.nth(i).get_attribute("href") for i in range(links.count())]
         assert all(href.startswith("https://") for href in hrefs)
@@ -81,6 +81,20 @@ def test_every_payload_shows_literally_in_its_card(payload_page):
     assert shown[PAYLOADS[0]] == [] and shown[PAYLOADS[2]] == []  # javascript: and data: never links
     page.screenshot(path=str(ARTIFACTS / "payloads.png"))
     assert page.evaluate("window.__pwned") is None
+
+
+def test_translated_texts_show_payloads_literally(payload_page):
+    page, errors, dialogs = payload_page
+    page.evaluate("KunshanHeatmap.setLanguage('en')")
+    try:
+        for index in range(len(PAYLOADS)):
+            card = card_of(page, index)
+            name = card.locator(".kh-card-name").evaluate("node => node.textContent")
+            assert f"AboutAbout {name}" in card.evaluate("node => node.textContent")
+            assert card.locator("img, svg, script").count() == 0
+    finally:
+        page.evaluate("KunshanHeatmap.setLanguage('zh-Hans')")
+    assert errors == [] and dialogs == [] and page.evaluate("window.__pwned") is None
 
 
 def test_tooltips_show_payloads_literally(payload_page):

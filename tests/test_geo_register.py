@@ -90,6 +90,20 @@ def test_english_headers(tmp_path):
     assert_accounted(register.report)
 
 
+def test_texts_in_other_languages_are_their_own_fields(tmp_path):
+    path = write_csv(tmp_path / "texts.csv", [
+        ["园区名称", "园区简介", "英文简介", "繁體簡介", "地址", "英文地址", "繁体地址", "资料日期"],
+        ["甲园", "机器人", "Robots", "機器人", "昆山市陆家镇1号", "1 Lujia Road", "崑山市陸家鎮1號", "2024-11-07"],
+    ])
+    register = read_register(path)
+    row = register.table.iloc[0]
+    assert (row["description"], row["description_en"], row["description_zh_hant"]) == ("机器人", "Robots", "機器人")
+    assert (row["address"], row["address_en"], row["address_zh_hant"]) == ("昆山市陆家镇1号", "1 Lujia Road",
+                                                                         "崑山市陸家鎮1號")
+    assert row["source_date"] == "2024-11-07"
+    assert register.columns["description_zh_hant"] == "繁體簡介" and register.report.warnings == []
+
+
 def test_utf8_bom_and_gbk_give_identical_tables(tmp_path):
     rows = [ZH_HEADER, *ZH_ROWS]
     registers = [read_register(write_csv(tmp_path / f"{encoding}.csv", rows, encoding))

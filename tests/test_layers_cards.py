@@ -63,8 +63,8 @@ def row_labels(card):
 
 
 def test_card_fields_constant():
-    assert CARD_FIELDS == ("sector", "status", "year", "investment", "floor_area", "land", "output", "available",
-                           "area", "precision", "address", "website", "contact", "source", "source_date")
+    assert CARD_FIELDS == ("sector", "status", "description", "year", "investment", "floor_area", "land", "output",
+                           "available", "area", "precision", "address", "website", "contact", "source", "source_date")
 
 
 def test_card_has_every_field_with_a_value_in_order(cards):
@@ -165,3 +165,15 @@ def test_an_app_page_ships_the_chosen_fields_and_only_their_free_texts(app_page)
     assert data["sector_label"]["values"] == []  # the app names sectors in the reader's language
     for raw in ("<img src=x", "onerror=alert(1)>", "${alert(1)}", "<script>alert(2)", "Park `en`"):
         assert raw not in app_page
+
+
+def test_static_card_gives_translated_texts_after_the_chinese(tmp_path):
+    path = tmp_path / "about.csv"
+    path.write_text("园区名称,所在镇,简介,英文简介,地址,英文地址\n"
+                    "甲园,陆家镇,机器人<整机>,Robots & parts,昆山市陆家镇1号,1 Lujia Rd\n"
+                    "乙园,张浦镇,,Only English,昆山市张浦镇2号,昆山市张浦镇2号\n", encoding="utf-8")
+    parks = geo.load_parks(path).parks
+    cards = park_cards(parks, ("description", "address")).set_axis(parks["name"])
+    assert "<tr><th>简介 About</th><td>机器人&lt;整机&gt;<br>Robots &amp; parts</td></tr>" in cards["甲园"]
+    assert "<td>Only English</td>" in cards["乙园"]
+    assert "<td>昆山市张浦镇2号</td>" in cards["乙园"]  # the same text in both columns: shown once
