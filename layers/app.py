@@ -87,8 +87,11 @@ class ParkApp(MacroElement):
           .kh-share-link { display: block; width: 100%; box-sizing: border-box; margin-top: 2px; font-size: 11px; }
           .kh-search { width: 100%; box-sizing: border-box; margin: 2px 0; }
           .kh-result { display: block; width: 100%; text-align: left; margin: 1px 0; }
+          .kh-panel:has(.kh-programme[open]) { max-width: min(520px, calc(100vw - 40px)); }
           .kh-programme table { font-size: 12px; border-collapse: collapse; }
-          .kh-programme th { text-align: left; padding-right: 6px; font-weight: normal; color: #555; vertical-align: top; }
+          .kh-programme th, .kh-programme td { text-align: left; padding: 1px 6px 1px 0; vertical-align: top; }
+          .kh-programme th { font-weight: normal; color: #555; }
+          .kh-programme tr:first-child th { font-weight: bold; }
           .kh-source { font-size: 11px; color: #666; }
           .kh-legend h4, .kh-density-title { cursor: pointer; }
           .kh-legend h4::after, .kh-density-title::after { content: " ▾"; color: #888; }

@@ -290,18 +290,30 @@ def test_year_slider_shows_parks_as_they_were(page, parks):
     assert page.evaluate(COUNT) == 27 and page.locator(".kh-year").inner_text() == "全部年份"
 
 
-def test_programme_panel_shows_published_figures_and_the_register(page, parks):
+def test_programme_panel_sets_the_published_figures_beside_the_register(page, parks):
     page.locator("details.kh-programme summary").click()
-    text = page.locator(".kh-programme").inner_text()
-    assert "40 个（20 认定 + 20 培育），2025 年目标 50+ 个" in text
-    assert "14 个园区，总投资 292.6 亿元，建筑面积 291 万㎡" in text and "超过 5,000 亿元" in text
-    total = parks["investment"].sum()
-    assert f"27 个园区；总投资 {total:g} 亿元（{int(parks['investment'].notna().sum())} 个有数据）" in text
-    assert "zuojing.com/bagua/20230209/73337.html" in text
-    page.evaluate("KunshanHeatmap.setLanguage('en')")
-    page.locator("details.kh-programme summary").click() if not page.locator("details.kh-programme[open]").count() else None
-    text = page.locator(".kh-programme").inner_text()
-    assert "40 (20 certified + 20 in cultivation); 2025 target 50+" in text and "over CNY 500 billion" in text
+    rows = page.locator(".kh-programme tr").all_inner_texts()
+    assert rows[0] == "\t公布（2023-02-08）\t本图"
+    statuses = parks["status"].value_counts()
+    assert rows[1] == ("特色专业创新园区\t40 个（20 认定 + 20 培育），2025 年目标 50+ 个\t27 个：认定园区 "
+                       f"{statuses['certified']}，培育园区 {statuses['cultivation']}，集中开工 {statuses['groundbreaking']}，"
+                       f"规划 {statuses['planned']}，镇级园区 {statuses['town_park']}")
+    ground = parks.loc[parks["status"].eq("groundbreaking"), "investment"]
+    assert rows[2] == (f"集中开工\t14 个园区，总投资 292.6 亿元，建筑面积 291 万㎡\t{len(ground)} 个园区，"
+                       f"{ground.sum():g} 亿元（{ground.notna().sum()} 个有数据）")
+    output, investment = parks["output"], parks["investment"]
+    assert rows[3] == f"2025 年产值目标\t超过 5,000 亿元\t预计产值 {output.sum():g} 亿元（{output.notna().sum()} 个有数据）"
+    assert rows[4] == f"总投资\t–\t{investment.sum():g} 亿元（{investment.notna().sum()} 个有数据）"
+    assert rows[5] == "招引运营方的园区\t11\t0" and rows[6] == "新增高新技术企业目标\t1,000+\t–"
+    assert rows[7] == "2025 年其他目标\t新增专精特新 500+、瞪羚 200+、独角兽 20+、上市 25+ 家\t–"
+    assert "zuojing.com/bagua/20230209/73337.html" in page.locator(".kh-programme .kh-source").inner_text()
+    page.evaluate("KunshanHeatmap.setLanguage('en')")  # the panel stays open, in English
+    rows = page.locator(".kh-programme tr").all_inner_texts()
+    assert rows[1].startswith("Specialised innovation parks\t40 (20 certified + 20 in cultivation); 2025 target 50+\t27: ")
+    assert rows[3] == ("2025 output target\tover CNY 500 billion\texpected output CNY 19 billion "
+                       "(4 parks carry a figure)")
+    page.evaluate("KunshanHeatmap.setFilter({sectors: ['food']})")  # the register's sums, whatever the filter
+    assert page.locator(".kh-programme tr").all_inner_texts() == rows
 
 
 def test_opportunities_view_and_contact_on_the_card(browser, tmp_path):
