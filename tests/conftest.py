@@ -10,6 +10,16 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 ARTIFACTS = Path(__file__).parent / "artifacts"
+#: Number of park markers drawn in a page (JavaScript expression).
+COUNT = "document.querySelectorAll('path.kh-park').length"
+
+
+@pytest.fixture(scope="session")
+def parks():
+    """The parks of the embedded Kunshan default (the demo's)."""
+    import geo
+
+    return geo.kunshan_default().parks
 
 
 @pytest.fixture(scope="session")
@@ -35,3 +45,14 @@ def open_offline(browser, path: Path, *, viewport=(1280, 860)):
     page.goto(path.as_uri())
     page.wait_for_function("typeof L !== 'undefined' && document.querySelector('.leaflet-container') !== null")
     return page, remote, errors
+
+
+def heat_pixels(page) -> int:
+    """Pixels the classic heat (Leaflet.heat's canvas) has drawn."""
+    return page.evaluate("""() => {
+        const canvas = document.querySelector('canvas.leaflet-heatmap-layer');
+        const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+        let n = 0;
+        for (let i = 3; i < data.length; i += 4) if (data[i] > 0) n++;
+        return n;
+    }""")

@@ -5,6 +5,9 @@ from __future__ import annotations
 import csv
 import io
 
+import geopandas as gpd
+import pandas as pd
+
 
 def write_csv(path, rows, encoding="utf-8"):
     """Write ``rows`` as CSV in ``encoding`` (LF line ends) and return ``path``."""
@@ -17,3 +20,14 @@ def write_csv(path, rows, encoding="utf-8"):
 def assert_accounted(report):
     """Every row read is a park, a rejected row or a skipped row."""
     assert report.rows_read == report.parks + len(report.rejected) + len(report.skipped)
+
+
+def park_frame(rows, dtype="float64"):
+    """Parks table: (lon, lat, precision, investment, floor_area, output) per row, EPSG:4326."""
+    lon, lat, precision, investment, floor_area, output = zip(*rows)
+    return gpd.GeoDataFrame({
+        "precision": pd.Series(precision, dtype="string"),
+        "investment": pd.Series(investment, dtype=dtype),
+        "floor_area": pd.Series(floor_area, dtype=dtype),
+        "output": pd.Series(output, dtype=dtype),
+    }, geometry=gpd.points_from_xy(lon, lat), crs="EPSG:4326")

@@ -9,20 +9,12 @@ import threading
 import pytest
 
 import geo
-from conftest import ARTIFACTS, open_offline
+from conftest import ARTIFACTS, COUNT, heat_pixels, open_offline
 from layers.cli import main
 from layers.embed import ALLOW, embed_snippet
 from registers import write_csv
 
 pytestmark = pytest.mark.browser
-
-COUNT = "document.querySelectorAll('path.kh-park').length"
-
-
-@pytest.fixture(scope="module")
-def parks():
-    return geo.kunshan_default().parks
-
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
@@ -74,16 +66,6 @@ def geo_ids(parks):
 
 def state(page):
     return page.evaluate("KunshanHeatmap.getState()")
-
-
-def heat_pixels(page):
-    return page.evaluate("""() => {
-        const canvas = document.querySelector('canvas.leaflet-heatmap-layer');
-        const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
-        let n = 0;
-        for (let i = 3; i < data.length; i += 4) if (data[i] > 0) n++;
-        return n;
-    }""")
 
 
 def classic_heat(page):
@@ -153,21 +135,21 @@ def test_language_switches_in_place(page, parks):
     assert page.locator(".kh-legend").inner_text().startswith("Kunshan specialised innovation parks\n"
                                                               "Heat weight: number of parks, 25 of 27 parks")
     assert page.evaluate("document.documentElement.lang") == "en"
-    page.evaluate(f"KunshanHeatmap.focusPark('sino-german-im')")
+    page.evaluate("KunshanHeatmap.focusPark('sino-german-im')")
     text = page.locator(".leaflet-popup-content").inner_text()
     assert text.startswith("Sino-German (Kunshan) International Intelligent Manufacturing Park")
     assert "Investment\tCNY 4 billion" in text and "Floor area\t400,000 m²" in text
     assert "Land\t200 mu (13.33 ha)" in text and "Town\tZhangpu" in text
     snapshot(page, "demo-en.png")
     page.locator("select[data-kind=language]").select_option("zh-Hant")
-    page.evaluate(f"KunshanHeatmap.focusPark('sino-german-im')")
+    page.evaluate("KunshanHeatmap.focusPark('sino-german-im')")
     text = page.locator(".leaflet-popup-content").inner_text()
     assert text.startswith("中德（崑山）國際智能製造產業園\nSino-German (Kunshan)")  # the register's name_zh_hant
     assert "總投資\t40 億元" in text and "所在鎮/板塊\t張浦鎮" in text and "狀態\t▲ 集中開工" in text
     assert page.evaluate("KunshanHeatmap.search('國際智能製造')") == ["sino-german-im"]
     snapshot(page, "demo-zh-Hant.png")
     page.locator("select[data-kind=language]").select_option("zh-Hans")
-    page.evaluate(f"KunshanHeatmap.focusPark('sino-german-im')")
+    page.evaluate("KunshanHeatmap.focusPark('sino-german-im')")
     text = page.locator(".leaflet-popup-content").inner_text()
     assert text.startswith("中德（昆山）国际智能制造产业园\nSino-German (Kunshan)") and "总投资\t40 亿元" in text
     snapshot(page, "demo-zh-Hans.png")

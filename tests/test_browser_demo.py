@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
 import geo
 from layers.cli import main
 
-from conftest import ARTIFACTS, open_offline
+from conftest import ARTIFACTS, heat_pixels, open_offline
 
 TILE = re.compile(r"^https://tile\.openstreetmap\.org/\d+/\d+/\d+\.png$")
 
@@ -76,14 +75,7 @@ def test_demo_shows_the_density_and_offers_the_classic_heat(demo_page):
     assert "园区/km²" in page.locator(".kh-density-control").inner_text()
     assert page.locator("canvas.leaflet-heatmap-layer").count() == 0  # classic: off until chosen
     page.locator(".leaflet-control-layers-overlays label", has_text="热力（经典）").locator("input").dispatch_event("click")
-    drawn = page.evaluate("""() => {
-        const canvas = document.querySelector('canvas.leaflet-heatmap-layer');
-        const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
-        let n = 0;
-        for (let i = 3; i < data.length; i += 4) if (data[i] > 0) n++;
-        return n;
-    }""")
-    assert drawn > 1000
+    assert heat_pixels(page) > 1000
 
 
 def test_outline_areas_and_attribution_are_drawn(demo_page):

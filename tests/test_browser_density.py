@@ -7,21 +7,12 @@ import geopandas as gpd
 import numpy as np
 import pytest
 
-import geo
-from conftest import ARTIFACTS, open_offline
+from conftest import ARTIFACTS, COUNT, open_offline
 from geo.density import density_grid
 from layers._geojson import COORD_DECIMALS
 from layers.cli import main
 
 pytestmark = pytest.mark.browser
-
-COUNT = "document.querySelectorAll('path.kh-park').length"
-
-
-@pytest.fixture(scope="module")
-def parks():
-    return geo.kunshan_default().parks
-
 
 @pytest.fixture(scope="module")
 def density_page(tmp_path_factory):

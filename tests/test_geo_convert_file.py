@@ -70,9 +70,9 @@ def assert_degrees(cell, value):
 def assert_same_except(out_rows, in_rows, changed):
     """Same shape and cells, except the (row number, column) cells in ``changed``."""
     assert len(out_rows) == len(in_rows)
-    for number, (out, given) in enumerate(zip(out_rows, in_rows), start=1):
-        assert len(out) == len(given), number
-        for column, (a, b) in enumerate(zip(out, given)):
+    for number, (out, original) in enumerate(zip(out_rows, in_rows), start=1):
+        assert len(out) == len(original), number
+        for column, (a, b) in enumerate(zip(out, original)):
             if (number, column) not in changed:
                 assert a == b, (number, column)
 

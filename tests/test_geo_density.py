@@ -11,30 +11,20 @@ from pyproj import Geod, Transformer
 
 import geo.density
 from geo.density import DENSITY_UNITS, DensityError, DENSITY_WEIGHTS, MAX_CELLS, DensityGrid, density_grid
+from registers import park_frame
 
 GEOD = Geod(ellps="WGS84")
 NAN = float("nan")
 
 
-def frame(rows, dtype="float64"):
-    """Parks table: (lon, lat, precision, investment, floor_area, output) per row."""
-    lon, lat, precision, investment, floor_area, output = zip(*rows)
-    return gpd.GeoDataFrame({
-        "precision": pd.Series(precision, dtype="string"),
-        "investment": pd.Series(investment, dtype=dtype),
-        "floor_area": pd.Series(floor_area, dtype=dtype),
-        "output": pd.Series(output, dtype=dtype),
-    }, geometry=gpd.points_from_xy(lon, lat), crs="EPSG:4326")
-
-
-PARKS = frame([
+PARKS = park_frame([
     (120.95, 31.38, "exact", 12.5, NAN, 3.0),     # 0
     (121.00, 31.30, "town", NAN, 8.0, NAN),       # 1
     (121.05, 31.32, "zone", 2.0, 1.5, 7.25),      # 2
     (120.98, 31.39, "city", 40.0, 40.0, 40.0),    # 3: city level, never in the surface
     (120.90, 31.25, "town", 0.0, NAN, NAN),       # 4: zero investment carries no weight
 ])
-ONE = frame([(120.98, 31.38, "exact", 12.5, NAN, NAN)])
+ONE = park_frame([(120.98, 31.38, "exact", 12.5, NAN, NAN)])
 WIDE = (120.6, 31.0, 121.4, 31.7)  # degrees, well beyond three bandwidths of every park above
 
 
@@ -162,7 +152,7 @@ def test_grid_cells_are_about_cell_m_and_the_bounds_are_kept():
 
 
 def test_the_north_row_comes_first():
-    north = frame([(120.98, 31.60, "exact", NAN, NAN, NAN)])
+    north = park_frame([(120.98, 31.60, "exact", NAN, NAN, NAN)])
     grid = density_grid(north, "count", bounds=WIDE)
     row, column = np.unravel_index(np.argmax(grid.values), grid.shape)
     assert row < grid.shape[0] / 3
@@ -209,7 +199,7 @@ def test_parks_without_a_point_are_left_out():
 
 
 def test_nullable_floats_and_missing_precision_are_read():
-    parks = frame([(120.95, 31.38, "exact", 12.5, pd.NA, 3.0), (121.0, 31.3, pd.NA, 4.0, 8.0, pd.NA)],
+    parks = park_frame([(120.95, 31.38, "exact", 12.5, pd.NA, 3.0), (121.0, 31.3, pd.NA, 4.0, 8.0, pd.NA)],
                   dtype="Float64")
     grid = density_grid(parks, "investment", bounds=WIDE)
     assert (grid.n_used, grid.n_total) == (2, 2)

@@ -1,7 +1,6 @@
 """Locating parks (coordinates, towns, aliases, addresses, city level) and the schematic town areas."""
 
 
-import pandas as pd
 import pytest
 import shapely
 

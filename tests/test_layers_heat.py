@@ -3,7 +3,6 @@
 import json
 import re
 
-import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pytest
@@ -11,21 +10,11 @@ import pytest
 import geo
 import layers
 from layers import WEIGHTS, HeatLayer, heat_points
-
-
-def frame(rows, dtype="float64"):
-    """Parks table: (lon, lat, precision, investment, floor_area, output) per row."""
-    lon, lat, precision, investment, floor_area, output = zip(*rows)
-    return gpd.GeoDataFrame({
-        "precision": pd.Series(precision, dtype="string"),
-        "investment": pd.Series(investment, dtype=dtype),
-        "floor_area": pd.Series(floor_area, dtype=dtype),
-        "output": pd.Series(output, dtype=dtype),
-    }, geometry=gpd.points_from_xy(lon, lat), crs="EPSG:4326")
+from registers import park_frame
 
 
 NAN = float("nan")
-PARKS = frame([
+PARKS = park_frame([
     (120.95, 31.38, "exact", 12.5, NAN, 3.0),     # 0
     (121.00, 31.30, "town", NAN, 8.0, NAN),       # 1
     (121.05, 31.32, "zone", 2.0, 1.5, 7.25),      # 2
@@ -64,14 +53,14 @@ def test_figure_weights_leave_out_parks_without_the_value_and_city_parks(weight,
 
 
 def test_nullable_float_columns_are_read_like_float_columns():
-    nullable = frame([(120.95, 31.38, "exact", 12.5, pd.NA, 3.0), (121.0, 31.3, "town", pd.NA, 8.0, pd.NA)],
+    nullable = park_frame([(120.95, 31.38, "exact", 12.5, pd.NA, 3.0), (121.0, 31.3, "town", pd.NA, 8.0, pd.NA)],
                      dtype="Float64")
     assert heat_points(nullable, "investment").tolist() == [[31.38, 120.95, 12.5]]
     assert heat_points(nullable, "floor_area").tolist() == [[31.3, 121.0, 8.0]]
 
 
 def test_coordinates_are_rounded_to_five_decimals():
-    parks = frame([(120.123456789, 31.987654321, "exact", 1.0, NAN, NAN),
+    parks = park_frame([(120.123456789, 31.987654321, "exact", 1.0, NAN, NAN),
                    (121.000004999, 31.000005001, "town", 2.0, NAN, NAN)])
     points = heat_points(parks, "investment")
     assert points[:, 0].tolist() == [31.98765, 31.00001]
