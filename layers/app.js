@@ -19,6 +19,9 @@
         var entry = cfg.strings[key];
         return entry ? (entry[state.language] || entry[cfg.default]) : key;
     }
+    function titleHtml() {  // a chosen title (escaped HTML from Python), else the registry's in the reader's language
+        return cfg.title !== null ? cfg.title : esc(t("title"));
+    }
     function label(registry, code) {
         var entry = registry[code];
         return entry ? (entry[state.language] || entry[cfg.default]) : code;
@@ -391,7 +394,7 @@
             ? fill(t("legend.weight.count"), {n: carrying, total: g.total})
             : fill(t("legend.weight.figure"), {figure: t(units[g.weight][0]), unit: t(units[g.weight][1]),
                                                n: carrying, total: g.total});
-        var html = "<h4>" + esc(t("title")) + '</h4><div class="kh-weight">' + esc(weight) + "</div>" +
+        var html = "<h4>" + titleHtml() + '</h4><div class="kh-weight">' + esc(weight) + "</div>" +
             (g.ramp ? '<div class="kh-ramp"></div><div>' + esc(t("legend.ramp")) + "</div>"
                     : "<div>" + esc(t("legend.density")) + "</div>") +
             '<div><span class="kh-sym" style="background:#1f77b4;border:2px solid #fff"></span>' +
@@ -469,7 +472,7 @@
                                                                 : t("time.all")) + "</span> " +
             '<button type="button" data-kind="play">' + esc(t("time.play")) + "</button></div>";
         div.innerHTML =
-            '<div class="kh-panel-title">' + esc(t("title")) + "</div>" +
+            '<div class="kh-panel-title">' + titleHtml() + "</div>" +
             '<input type="search" class="kh-search" data-kind="search" placeholder="' + esc(t("search.placeholder")) +
             '"><div class="kh-results"></div>' + time +
             '<label class="kh-language">' + esc(t("language")) + ' <select data-kind="language">' + languages +
@@ -522,6 +525,7 @@
         if (LANGS.indexOf(code) < 0) { throw new Error("unknown language " + code + "; allowed: " + LANGS.join(", ")); }
         state.language = code;
         document.documentElement.lang = code;
+        document.title = plain(titleHtml());
         var selected = state.selected;  // closing the card clears it
         map.closePopup();
         apply();
@@ -615,6 +619,7 @@
         if (params.opportunities) { filter.opportunities = params.opportunities; }
         if (params.lang && LANGS.indexOf(params.lang) >= 0) { state.language = params.lang; }
         document.documentElement.lang = state.language;
+        document.title = plain(titleHtml());
         state.filter = clean(filter);
         apply();
         if (params.park && indexOf(params.park) >= 0) { focusPark(params.park); }

@@ -17,7 +17,7 @@ from branca.element import Element, MacroElement
 from folium.template import Template
 
 from geo._registry import sectors, statuses
-from ._html import script_json
+from ._html import escape_text, script_json
 
 __all__ = ["ParkApp", "LANGUAGES", "i18n"]
 
@@ -69,6 +69,8 @@ class ParkApp(MacroElement):
         beside what the map itself holds; none when None.
     legend : what the map legend says, as data, so it follows the language: ``weight``, ``carrying``
         (parks in the heat), ``total``, ``city`` (parks at city level), ``ramp`` (classic colour ramp shown).
+    title : the map's title in every language; None: the registry's, in the reader's language (``title``
+        attribute: the one the page opens with).
     """
 
     _template = Template("""
@@ -112,7 +114,7 @@ class ParkApp(MacroElement):
 
     def __init__(self, parks: pd.DataFrame, *, heat=None, areas=None, density=None, control=None,
                  names: Sequence[tuple[Element, dict]] = (), language: str | None = None,
-                 programme: dict | None = None, legend: dict | None = None):
+                 programme: dict | None = None, legend: dict | None = None, title: str | None = None):
         super().__init__()
         self._name = "ParkApp"
         registry = i18n()
@@ -125,12 +127,13 @@ class ParkApp(MacroElement):
             "default": language, "languages": registry["languages"], "order": list(registry["languages"]),
             "strings": _strings_for(registry["strings"], names),
             "places": places, "sectors": _names(sectors()), "statuses": _names(statuses(), "icon", "colour"),
-            "programme": programme, "legend": legend,
+            "programme": programme, "legend": legend, "title": None if title is None else escape_text(title),
             "years": ([int(years.min()), int(years.max())] if len(years := parks["year"].dropna()) else None),
             "present": {"sectors": sorted(parks["sector"].dropna().unique().tolist()),
                         "statuses": sorted(parks["status"].dropna().unique().tolist()),
                         "towns": sorted(towns.dropna().unique().tolist())},
         })
+        self.title = title or registry["strings"]["title"][language]
         self.code = _code()
         self._layers = {"heat": heat, "areas": areas, "density": density, "control": control}
         self._names = list(names)

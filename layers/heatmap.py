@@ -17,6 +17,7 @@ from .basemaps import companions, tile_layer, to_datum
 from .cards import CARD_FIELDS
 from .density import DensityLegend, density_layer_for_datum
 from .app import ParkApp
+from ._html import escape_text
 from .heat import WEIGHTS, HeatLayer, Weight, heat_points, heat_weights
 from .legend import Legend, weight_description
 from .outline import CountyOutline
@@ -41,7 +42,7 @@ def _pinned_map(**kwargs) -> folium.Map:
 
 def park_heatmap(parks: gpd.GeoDataFrame, *, areas: gpd.GeoDataFrame | None = None,
                  outline: gpd.GeoDataFrame | None = None, weight: Weight = "count", basemap: str = "osm",
-                 m: folium.Map | None = None, title: str = TITLE,
+                 m: folium.Map | None = None, title: str | None = None,
                  card_fields: tuple[str, ...] = CARD_FIELDS, app: bool = True,
                  language: str | None = None, heat: Literal["classic", "density", "both"] = "both",
                  bandwidth_m: float = 2000.0, cell_m: float = 250.0, cluster: bool | str = "auto",
@@ -57,6 +58,8 @@ def park_heatmap(parks: gpd.GeoDataFrame, *, areas: gpd.GeoDataFrame | None = No
     basemap : one of :data:`layers.basemaps.BASEMAPS`. Every overlay is converted to the basemap's
         datum (GCJ-02 for Gaode), here and only here; the page also offers the other basemaps of that datum.
     m : an existing map to draw on (its tiles must be in the datum of ``basemap``); a new one when None.
+    title : heading of the map, its panel and the page's ``<title>``, the same in every language; None: the
+        registry's title in the reader's language (:data:`TITLE` where there is no app).
     card_fields : fields of each park card, in order (with ``app`` the page composes the card in the reader's
         language from these fields).
     app : add the investor app: languages, filters, permalinks, ``window.KunshanHeatmap`` (see :mod:`layers.app`).
@@ -117,14 +120,18 @@ def park_heatmap(parks: gpd.GeoDataFrame, *, areas: gpd.GeoDataFrame | None = No
               "ramp": grid is None}
     control = folium.LayerControl(collapsed=True)
     app_element = ParkApp(parks, heat=heat_layer, areas=area_layer, density=density_layer, control=control,
-                          names=names, language=language, programme=programme, legend=legend) if app else None
+                          names=names, language=language, programme=programme, legend=legend,
+                          title=title) if app else None
     notes = ["镇/板块范围为示意，非法定边界 / Town areas are schematic, not legal boundaries"]
     if located < len(parks):
         notes.append(f"{len(parks) - located}个园区仅知在昆山市内，不计入热力 / {len(parks) - located} parks "
                      f"known only at city level are not in the heat")
     if len(parks) == 0:
         notes.append("没有园区数据 / No park data")
-    Legend(title=title, weight_text=weight_description(weight, len(points), len(parks)), notes=notes,
+    heading = title or (app_element.title if app_element is not None else TITLE)
+    if not m.get_root().title:  # the page's <title>: the browser tab, bookmarks, shared links, screen readers
+        m.get_root().title = escape_text(heading)
+    Legend(title=heading, weight_text=weight_description(weight, len(points), len(parks)), notes=notes,
            ramp=grid is None).add_to(m)
     control.add_to(m)
     _fit(m, parks, outline)

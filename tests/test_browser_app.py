@@ -9,6 +9,7 @@ import threading
 import pytest
 
 import geo
+import layers
 from conftest import ARTIFACTS, COUNT, heat_pixels, open_offline
 from layers.cli import main
 from layers.embed import ALLOW, embed_snippet
@@ -153,6 +154,10 @@ def test_language_switches_in_place(page, parks):
     text = page.locator(".leaflet-popup-content").inner_text()
     assert text.startswith("中德（昆山）国际智能制造产业园\nSino-German (Kunshan)") and "总投资\t40 亿元" in text
     snapshot(page, "demo-zh-Hans.png")
+    assert page.evaluate("document.title") == "昆山特色专业创新园区热力图"  # the tab follows the language
+    page.evaluate("KunshanHeatmap.setLanguage('en')")
+    assert page.evaluate("document.title") == "Kunshan specialised innovation parks"
+    page.evaluate("KunshanHeatmap.setLanguage('zh-Hans')")
     assert page.evaluate("window.sameDocument") is True  # no reload
     with pytest.raises(Exception, match="unknown language xx; allowed: zh-Hans, zh-Hant, en"):
         page.evaluate("KunshanHeatmap.setLanguage('xx')")
@@ -490,4 +495,21 @@ def test_card_texts_follow_the_language_where_the_register_translates_them(brows
     page.evaluate("KunshanHeatmap.focusPark('zh-only')")
     assert "About\t精密模具" in card_text(page)  # no English text: the register's own, never an empty row
     assert errors == []
+    page.close()
+
+
+def test_a_chosen_title_shows_literally_in_every_language(browser, tmp_path, parks):
+    data = geo.kunshan_default()
+    chosen = "<b>Invest</b> in ${Kunshan} & `parks`"
+    output = tmp_path / "titled.html"
+    layers.write_map(layers.park_heatmap(data.parks, areas=data.areas, outline=data.outline, title=chosen),
+                     output, offline=True)
+    page, _, errors = open_offline(browser, output)
+    page.wait_for_function(f"{COUNT} === 27")
+    for language in ("zh-Hans", "en", "zh-Hant"):
+        page.evaluate(f"KunshanHeatmap.setLanguage('{language}')")
+        assert page.evaluate("document.title") == chosen
+        assert page.locator(".kh-panel-title").inner_text() == chosen
+        assert page.locator(".kh-legend h4").inner_text() == chosen
+    assert page.locator(".kh-panel-title b, .kh-legend h4 b").count() == 0 and errors == []
     page.close()

@@ -164,6 +164,19 @@ def test_legend_title_is_escaped(default):
     page = map_html(park_heatmap(default.parks, title="<script>alert('t')</script>${x}"))
     assert "<script>alert('t')" not in page and "${x}" not in page
     assert "<h4>&lt;script&gt;alert(&#x27;t&#x27;)&lt;/script&gt;&#36;&#123;x&#125;</h4>" in legend(page)
+    assert "<title>&lt;script&gt;alert(&#x27;t&#x27;)&lt;/script&gt;&#36;&#123;x&#125;</title>" in page
+
+
+@pytest.mark.parametrize("options, title", [
+    ({}, "昆山特色专业创新园区热力图"),
+    ({"language": "zh-Hant"}, "崑山特色專業創新園區熱力圖"),
+    ({"language": "en"}, "Kunshan specialised innovation parks"),
+    ({"app": False}, "昆山特色专业创新园区热力图 Kunshan specialised innovation parks"),
+    ({"title": "Parks & space 2025"}, "Parks &amp; space 2025"),
+])
+def test_the_page_has_a_title_in_the_language_it_opens_in(default, options, title):
+    page = map_html(park_heatmap(default.parks, **options))
+    assert re.findall(r"<title>(.*?)</title>", page) == [title]
 
 
 # ---------------------------------------------------------------- data and view
