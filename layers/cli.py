@@ -77,6 +77,9 @@ def _parser() -> argparse.ArgumentParser:
                          help="density: grid cell in metres, at most half the bandwidth (default: 250)")
         sub.add_argument("--language", choices=LANGUAGES, default=None,
                          help="language the page opens in (zh-Hans default; readers can switch in the page)")
+        sub.add_argument("--title", default=None,
+                         help="title of the map and the page, the same in every language (default: "
+                              "昆山特色专业创新园区热力图 in the reader's language)")
 
     def datum_option(sub: argparse.ArgumentParser) -> None:
         sub.add_argument("--datum", default="wgs84",
@@ -156,7 +159,8 @@ def _parser() -> argparse.ArgumentParser:
 def _publish(data: geo.Parks, output: Path, args: argparse.Namespace) -> int:
     m = park_heatmap(data.parks, areas=data.areas, outline=data.outline, weight=args.weight, basemap=args.basemap,
                      heat=args.heat, bandwidth_m=args.bandwidth_m, cell_m=args.cell_m, language=args.language,
-                     cluster={"on": True, "off": False}.get(args.cluster, "auto"), programme=geo.programme())
+                     cluster={"on": True, "off": False}.get(args.cluster, "auto"), programme=geo.programme(),
+                     title=args.title)
     path = write_map(m, output, offline=args.offline)
     rejected = output.with_name(output.stem + ".rejected.csv")
     write_table(data.report.rejected_frame(), rejected)
