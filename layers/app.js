@@ -152,7 +152,7 @@
         updateDensity(points.length);
         renderLegend(points.length);
         renderLayerNames();
-        panel.render(shown);
+        panel.render(shown, totals);
         writeHash();
     }
     function updateAreas(totals) {
@@ -450,7 +450,21 @@
         this._div = div;
         return div;
     };
-    panel.render = function (shown) {
+    function totalsHtml(totals) {  // the parks shown per town or zone, most parks first; the unplaced ones last
+        var names = Object.keys(totals).sort(function (a, b) {
+            return (a === "null") - (b === "null") || totals[b].count - totals[a].count || (a < b ? -1 : a > b ? 1 : 0);
+        });
+        if (!names.length) { return ""; }
+        return '<details class="kh-totals"><summary>' + esc(t("totals.title")) + "</summary><table><tr><th>" +
+            esc(t("filter.town")) + "</th><th>" + esc(t("area.parks")) + "</th><th>" + esc(t("field.investment")) +
+            "</th></tr>" + names.map(function (name) {
+                var sum = totals[name], town = name === "null" ? t("totals.unplaced") : place(name);
+                return "<tr><td>" + esc(town) + "</td><td>" + sum.count + "</td><td>" +
+                    (sum.carrying ? esc(fill(t("programme.amount"), {amount: figure(sum.money, "money"),
+                                                                      carrying: sum.carrying})) : "–") + "</td></tr>";
+            }).join("") + "</table></details>";
+    }
+    panel.render = function (shown, totals) {
         var div = this._div, f = state.filter;
         function options(kind, codes, name, badge) {
             return codes.map(function (code) {
@@ -494,7 +508,7 @@
             esc(t("filter.max")) + '" value="' + (inv[1] === null ? "" : esc(inv[1])) + '"></fieldset>' +
             '<button type="button" data-kind="reset">' + esc(t("filter.reset")) + "</button></details>" +
             '<div class="kh-count">' + esc(t("filter.count").replace("{n}", shown).replace("{total}", n)) + "</div>" +
-            programmeHtml();
+            totalsHtml(totals) + programmeHtml();
         var opened = this._opened || (this._opened = {});
         Array.prototype.forEach.call(div.querySelectorAll("details"), function (box) {
             if (opened[box.className]) { box.open = true; }

@@ -89,6 +89,8 @@ class ParkApp(MacroElement):
           .kh-share-link { display: block; width: 100%; box-sizing: border-box; margin-top: 2px; font-size: 11px; }
           .kh-search { width: 100%; box-sizing: border-box; margin: 2px 0; }
           .kh-result { display: block; width: 100%; text-align: left; margin: 1px 0; }
+          .kh-totals table { font-size: 12px; border-collapse: collapse; }
+          .kh-totals th, .kh-totals td { text-align: left; padding: 1px 8px 1px 0; }
           .kh-panel:has(.kh-programme[open]) { max-width: min(520px, calc(100vw - 40px)); }
           .kh-programme table { font-size: 12px; border-collapse: collapse; }
           .kh-programme th, .kh-programme td { text-align: left; padding: 1px 6px 1px 0; vertical-align: top; }

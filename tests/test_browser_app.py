@@ -513,3 +513,23 @@ def test_a_chosen_title_shows_literally_in_every_language(browser, tmp_path, par
         assert page.locator(".kh-legend h4").inner_text() == chosen
     assert page.locator(".kh-panel-title b, .kh-legend h4 b").count() == 0 and errors == []
     page.close()
+
+
+def test_totals_by_town_follow_the_filter(page, parks):
+    page.locator("details.kh-totals summary").click()
+
+    def expected(shown):
+        towns = shown.groupby(shown["area"].fillna(shown["host"]).rename("area"))["investment"]  # city level: 昆山市
+        table = towns.agg(["size", "sum", "count"]).reset_index().sort_values(["size", "area"], ascending=[False, True])
+        return ["镇/板块\t园区\t总投资"] + [
+            f"{town}\t{size}\t" + (f"{total:g} 亿元（{count} 个有数据）" if count else "–")
+            for town, size, total, count in table[["area", "size", "sum", "count"]].itertuples(index=False)]
+
+    assert page.locator(".kh-totals tr").all_inner_texts() == expected(parks)
+    page.evaluate("KunshanHeatmap.setFilter({sectors: ['robotics', 'food']})")
+    shown = parks[parks["sector"].isin(["robotics", "food"])]
+    assert page.locator(".kh-totals tr").all_inner_texts() == expected(shown)
+    page.evaluate("KunshanHeatmap.setLanguage('en')")
+    assert page.locator(".kh-totals tr").first.inner_text() == "Town\tParks\tInvestment"
+    page.evaluate("KunshanHeatmap.setFilter({sectors: ['nothing-here']})")
+    assert page.locator(".kh-totals").count() == 0  # no park shown, no table
