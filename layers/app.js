@@ -10,7 +10,7 @@
         return {sectors: [], statuses: [], towns: [], investment: null, years: null, opportunities: false};
     }
     function opportunity(i) { return at(d.status, i) === "seeking_operator" || d.available[i] !== null; }
-    var state = {language: cfg.default, filter: emptyFilter(), selected: null};
+    var state = {language: cfg.default, filter: emptyFilter(), selected: null, shown: n};
 
     function esc(text) {  // for the few texts composed here (numbers, user-typed values)
         return String(text).replace(/[&<>"'`${}\\]/g, function (c) { return "&#" + c.charCodeAt(0) + ";"; });
@@ -152,6 +152,7 @@
         updateDensity(points.length);
         renderLegend(points.length);
         renderLayerNames();
+        state.shown = shown;
         panel.render(shown, totals);
         writeHash();
     }
@@ -558,19 +559,30 @@
         else if (parks.cluster) { parks.cluster.zoomToShowLayer(marker, function () { marker.openPopup(); }); }
         return getState();
     }
+    function view() {
+        var c = map.getCenter();
+        return {lat: Number(c.lat.toFixed(5)), lon: Number(c.lng.toFixed(5)), zoom: map.getZoom()};
+    }
     function getState() {
         return {language: state.language, filter: JSON.parse(JSON.stringify(state.filter)),
-                visibleParks: visibleIds(), selected: state.selected, hash: location.hash};
+                visibleParks: visibleIds(), selected: state.selected, view: view(), hash: location.hash};
+    }
+    function summary() {  // what a host hears of each change: the state without the (long) list of park ids
+        return {language: state.language, filter: JSON.parse(JSON.stringify(state.filter)), visibleCount: state.shown,
+                selected: state.selected, view: view(), hash: location.hash};
+    }
+    function announce(name, detail) {  // to the host page (postMessage) and to scripts of this page (DOM event)
+        if (window.parent !== window) {
+            window.parent.postMessage(Object.assign({type: "kunshan-heatmap", event: name}, detail), "*");
+        }
+        window.dispatchEvent(new CustomEvent("kunshan-heatmap:" + name, {detail: detail}));
     }
     map.on("popupopen", function (event) {
         var i = event.popup._source ? event.popup._source.parkIndex : undefined;
         if (i === undefined) { return; }
         state.selected = d.id[i];
         writeHash();
-        var message = {type: "kunshan-heatmap", event: "parkSelected",
-                       park: {id: d.id[i], name: at(d.name, i), name_en: at(d.name_en, i)}};
-        if (window.parent !== window) { window.parent.postMessage(message, "*"); }
-        window.dispatchEvent(new CustomEvent("kunshan-heatmap:parkSelected", {detail: message.park}));
+        announce("parkSelected", {park: {id: d.id[i], name: at(d.name, i), name_en: at(d.name_en, i)}});
     });
     map.on("popupclose", function () { state.selected = null; writeHash(); });
     map.on("moveend overlayadd overlayremove", function (event) {
@@ -599,7 +611,7 @@
         navigator.clipboard.writeText(link).then(function () { share.textContent = t("card.copied"); }, byHand);
     });
 
-    var writing = false;
+    var writing = false, ready = false;
     function writeHash() {
         var f = state.filter, parts = ["lang=" + state.language];
         ["sectors", "statuses", "towns"].forEach(function (k) {
@@ -617,6 +629,7 @@
             writing = true;
             history.replaceState(null, "", hash);
             writing = false;
+            if (ready) { announce("stateChanged", {state: summary()}); }
         }
     }
     function readHash() {
@@ -673,4 +686,6 @@
 
     document.documentElement.lang = state.language;
     readHash();
+    ready = true;
+    announce("ready", {state: summary()});  // a host may send commands from now on
 })

@@ -125,6 +125,7 @@ def test_api_filters_by_town_and_years(page, parks):
     expected = parks["area"].eq("陆家镇") & parks["year"].eq(2023)
     assert sorted(result["visibleParks"]) == ids(parks, expected)
     assert result["filter"]["towns"] == ["陆家镇"] and result["filter"]["years"] == [2023, 2023]
+    assert set(result["view"]) == {"lat", "lon", "zoom"} and f"view={result['view']['lat']:.5f}," in result["hash"]
     assert page.evaluate(COUNT) == int(expected.sum())
 
 
@@ -198,20 +199,31 @@ def test_host_page_drives_the_map_through_postmessage(browser, site, parks):
     host.on("pageerror", lambda error: errors.append(str(error)))
     host.goto(f"{base}/host.html")
     frame = host.frame_locator("iframe")
-    frame.locator("path.kh-park").first.wait_for(state="attached")
-    host.wait_for_function("document.querySelector('iframe').contentWindow !== null")
+    host.wait_for_function("window.events.some(e => e.event === 'ready')")  # all a cross-origin portal can see
+    ready = host.evaluate("window.events.find(e => e.event === 'ready').state")
+    assert (ready["language"], ready["visibleCount"], ready["selected"]) == ("zh-Hans", 27, None)
+    assert ready["hash"].startswith("#lang=zh-Hans&view=") and set(ready["view"]) == {"lat", "lon", "zoom"}
     host.evaluate("send('setFilter', [{sectors: ['food']}], 1)")
     host.wait_for_function("window.replies.length === 1")
     reply = host.evaluate("window.replies[0]")
     assert reply["id"] == 1 and reply["command"] == "setFilter" and "error" not in reply
     assert sorted(reply["state"]["visibleParks"]) == ids(parks, parks["sector"].eq("food"))
     assert frame.locator("path.kh-park").count() == 2
+    changed = host.evaluate("window.events.filter(e => e.event === 'stateChanged').pop().state")
+    assert changed["filter"]["sectors"] == ["food"] and changed["visibleCount"] == 2
+    assert changed["hash"].startswith("#lang=zh-Hans&sectors=food&view=")
     host.evaluate("send('setLanguage', ['en'], 2)")
     host.evaluate("send('focusPark', ['wilmar-food'], 3)")
-    host.wait_for_function("window.events.length >= 1")
-    event = host.evaluate("window.events[window.events.length - 1]")
-    assert event["event"] == "parkSelected" and event["park"]["id"] == "wilmar-food"
-    assert event["park"]["name"] == "益海嘉里（昆山）产业园"
+    host.wait_for_function("window.events.some(e => e.event === 'parkSelected')")
+    event = host.evaluate("window.events.filter(e => e.event === 'parkSelected').pop()")
+    assert event["park"]["id"] == "wilmar-food" and event["park"]["name"] == "益海嘉里（昆山）产业园"
+    frame.locator("details.kh-filter summary").click()  # the reader filters inside the frame: the host hears it
+    frame.locator("input[data-kind=sectors][value=robotics]").check()
+    host.wait_for_function("window.events.filter(e => e.event === 'stateChanged').pop().state.filter.sectors"
+                           ".includes('robotics')")
+    changed = host.evaluate("window.events.filter(e => e.event === 'stateChanged').pop().state")
+    assert changed["language"] == "en" and sorted(changed["filter"]["sectors"]) == ["food", "robotics"]
+    assert changed["visibleCount"] == int(parks["sector"].isin(["food", "robotics"]).sum())
     host.evaluate("send('dance', [], 4)")
     host.wait_for_function("window.replies.some(r => r.id === 4)")
     assert host.evaluate("window.replies.find(r => r.id === 4).error") == "unknown command dance"
