@@ -25,5 +25,7 @@ def test_notebook_runs_top_to_bottom(path, tmp_path):
     html = "\n".join(out.get("data", {}).get("text/html", "") for out in outputs if "data" in out)
     assert "27 rows read, 27 parks, 0 rejected" in text
     assert "investment: 4 parks in the heat" in text
-    assert html.count("<iframe") >= 2  # the folium maps display in Jupyter
+    assert html.count("<iframe") >= 3  # the folium maps display in Jupyter
+    assert "σ = 2000 m: peak" in text and "园区/km², grid" in text and "25 of 27 parks" in text
+    assert "&lt;title&gt;Kunshan specialised innovation parks&lt;/title&gt;" in html  # the English page
     assert "中德（昆山）国际智能制造产业园" in html
