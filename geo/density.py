@@ -10,7 +10,7 @@ grid that a map can draw as one image at every zoom.
   ``w`` as ``w / (2π σ²) · exp(-d² / (2 σ²))``, so the surface integrates to the total weight. Each
   park's kernel is evaluated exactly at every cell centre (no binning), as a product of a column and a
   row factor, so 10^5 parks on a county grid take about a second; the page repeats the same sum for the
-  parks a filter leaves (``layers/app.js``), on the same grid.
+  parks a filter leaves (``layers/js/density.js``), on the same grid.
 - The grid is regular in longitude and latitude (degrees, WGS-84), with cells of about ``cell_m``
   metres at the grid's middle latitude, so that a Leaflet image overlay with lat/lon bounds lines up
   with it. Leaflet stretches such an image linearly in Web Mercator, whose y is not linear in

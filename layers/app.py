@@ -1,8 +1,10 @@
 """The investor app of the page: three languages, combined filters, permalinks, a page API for portals.
 
-The behaviour lives in ``app.js`` (package data); this element hands it the registries (UI strings,
-sector and status names, place names) and the names of the layers it drives. Park data come from
-:class:`layers.parks.ParkMarkers`, which must be on the same map, added before this element.
+The behaviour lives in the scripts of ``layers/js/`` (package data, :data:`SCRIPTS`); data arrive escaped from
+Python, and the scripts only join strings that are already safe HTML or escape what they compose themselves.
+This element hands them the registries (UI strings, sector and status names, place names) and the names of the
+layers they drive. Park data come from :class:`layers.parks.ParkMarkers`, which must be on the same map, added
+before this element.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from folium.template import Template
 from geo._registry import sectors, statuses
 from ._html import escape_text, script_json
 
-__all__ = ["ParkApp", "LANGUAGES", "i18n"]
+__all__ = ["ParkApp", "LANGUAGES", "SCRIPTS", "i18n"]
 
 
 @cache
@@ -31,9 +33,16 @@ def i18n() -> dict:
 LANGUAGES: tuple[str, ...] = tuple(i18n()["languages"])
 
 
+#: The app's scripts in ``layers/js/``, in the order they run, all in one function scope (the page's
+#: configuration, map and layers are its arguments).
+SCRIPTS = ("text", "filters", "search", "density", "legends", "panel", "api")
+
+
 @cache
 def _code() -> str:
-    return (resources.files("layers") / "app.js").read_text(encoding="utf-8")
+    folder = resources.files("layers") / "js"
+    body = "".join((folder / f"{name}.js").read_text(encoding="utf-8") for name in SCRIPTS)
+    return f"(function (cfg, map, heat, areas, densityLayer, control, names) {{\n{body}}})"
 
 
 def _names(registry: pd.DataFrame, *extra: str) -> dict:
