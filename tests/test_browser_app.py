@@ -275,6 +275,11 @@ def test_search_in_any_language_focuses_the_park(page, parks):
     assert state(page)["selected"] == "wilmar-food"
     page.locator(".kh-search").fill("不存在的园区")
     assert page.locator(".kh-results").inner_text() == "没有匹配的园区"
+    page.locator(".kh-search").press("Enter")  # nothing to open: nothing happens
+    assert state(page)["selected"] == "wilmar-food"
+    page.locator(".kh-search").fill("sino-german")
+    page.locator(".kh-search").press("Enter")  # from the keyboard: the first match opens
+    assert card_text(page).startswith("中德（昆山）国际智能制造产业园") and state(page)["selected"] == "sino-german-im"
 
 
 def test_year_slider_shows_parks_as_they_were(page, parks):
@@ -545,3 +550,19 @@ def test_totals_by_town_follow_the_filter(page, parks):
     assert page.locator(".kh-totals tr").first.inner_text() == "Town\tParks\tInvestment"
     page.evaluate("KunshanHeatmap.setFilter({sectors: ['nothing-here']})")
     assert page.locator(".kh-totals").count() == 0  # no park shown, no table
+
+
+def test_english_readers_type_the_investment_range_in_cny_billion(page, parks):
+    page.evaluate("KunshanHeatmap.setLanguage('en')")
+    page.locator("details.kh-filter summary").click()
+    assert "Investment (CNY billion)" in page.locator(".kh-filter").inner_text()
+    low = page.locator("input[data-kind=investment][data-end=min]")
+    low.fill("2.5")
+    low.dispatch_event("change")
+    assert state(page)["filter"]["investment"] == [25, None]  # the API and the link keep 亿元
+    assert sorted(state(page)["visibleParks"]) == ids(parks, parks["investment"].ge(25))
+    assert "investment=25," in page.evaluate("location.hash")
+    page.evaluate("KunshanHeatmap.setLanguage('zh-Hans')")
+    assert page.locator("input[data-kind=investment][data-end=min]").input_value() == "25"
+    page.evaluate("KunshanHeatmap.setLanguage('en')")
+    assert page.locator("input[data-kind=investment][data-end=min]").input_value() == "2.5"

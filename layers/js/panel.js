@@ -24,8 +24,9 @@ panel.onAdd = function () {
         if (kind === "investment") {
             var low = div.querySelector("[data-kind=investment][data-end=min]").value;
             var high = div.querySelector("[data-kind=investment][data-end=max]").value;
+            var typed = typedYi();
             f.investment = (low === "" && high === "") ? null
-                : [low === "" ? null : Number(low), high === "" ? null : Number(high)];
+                : [low === "" ? null : Number(low) * typed, high === "" ? null : Number(high) * typed];
         }
         apply();
     });
@@ -37,6 +38,11 @@ panel.onAdd = function () {
     });
     div.addEventListener("input", function (event) {
         if (event.target.getAttribute("data-kind") === "search") { showResults(event.target.value); }
+    });
+    div.addEventListener("keydown", function (event) {  // Enter opens the first match
+        if (event.key !== "Enter" || event.target.getAttribute("data-kind") !== "search") { return; }
+        var found = search(event.target.value);
+        if (found.length) { focusPark(found[0]); }
     });
     this._div = div;
     return div;
@@ -55,6 +61,7 @@ function totalsHtml(totals) {  // the parks shown per town or zone, most parks f
                                                                   carrying: sum.carrying})) : "–") + "</td></tr>";
         }).join("") + "</table></details>";
 }
+function typedYi() { return state.language === "en" ? 10 : 1; }  // 亿元 per unit typed: English readers type CNY billion
 panel.render = function (shown, totals) {
     var div = this._div, f = state.filter;
     function options(kind, codes, name, badge) {
@@ -68,7 +75,9 @@ panel.render = function (shown, totals) {
         return '<option value="' + code + '"' + (code === state.language ? " selected" : "") + ">" +
             esc(cfg.languages[code]) + "</option>";
     }).join("");
-    var inv = f.investment || [null, null];
+    var inv = (f.investment || [null, null]).map(function (v) {  // in the unit the reader types
+        return v === null ? null : Number((v / typedYi()).toPrecision(12));
+    });
     var years = cfg.years, upto = f.years && f.years[1] !== null ? f.years[1] : (years ? years[1] : null);
     var time = !years ? "" :
         '<div class="kh-time"><span>' + esc(t("time.title")) + "</span> " +
