@@ -7,7 +7,8 @@ import pandas as pd
 from ._format import FIGURE_LABELS, figure_text
 from ._html import escape_series, escape_text, safe_link
 
-__all__ = ["CARD_FIELDS", "TEXT_FIELDS", "TRANSLATED", "TRANSLATIONS", "card_labels", "card_translations", "card_values", "park_cards", "park_tooltips"]
+__all__ = ["CARD_FIELDS", "TEXT_FIELDS", "TRANSLATED", "TRANSLATIONS", "card_labels", "card_translations",
+           "card_values", "column", "park_cards", "park_tooltips"]
 
 #: Fields a card shows, in order. Each is a row of the card when the park has a value.
 CARD_FIELDS = ("sector", "status", "description", "year", "investment", "floor_area", "land", "output", "available",
@@ -19,8 +20,8 @@ TEXT_FIELDS = ("description", "address", "website", "contact", "source")
 #: (page language -> column suffix); the page shows the reader's and falls back to the field itself.
 TRANSLATED = ("description", "address")
 TRANSLATIONS = {"en": "_en", "zh-Hant": "_zh_hant"}
-_LABELS = {"sector": "主导产业 Sector", "description": "简介 About", "status": "状态 Status", "year": "年份 Year", "area": "所在镇/板块 Town",
-           "precision": "位置 Location", "address": "地址 Address", "website": "网址 Website",
+_LABELS = {"sector": "主导产业 Sector", "description": "简介 About", "status": "状态 Status", "year": "年份 Year",
+           "area": "所在镇/板块 Town", "precision": "位置 Location", "address": "地址 Address", "website": "网址 Website",
            "source": "来源 Source", "source_date": "资料日期 Source date", "contact": "联系方式 Contact",
            "available": "可用面积 Space available", **{k: f"{v[0]} {v[1]}" for k, v in FIGURE_LABELS.items()}}
 _PRECISION = {"exact": "精确坐标 exact coordinates",
@@ -29,6 +30,11 @@ _PRECISION = {"exact": "精确坐标 exact coordinates",
               "zone": "位置为示意（板块级）approximate: zone level",
               "city": "位置不详（市级示意）unknown within Kunshan",
               "region": "位置不详（地区级）unknown: regional level"}
+
+
+def column(parks: pd.DataFrame, name: str) -> pd.Series:
+    """A text column of the parks, all NA where the table (one not read by :func:`geo.read_register`) lacks it."""
+    return parks[name] if name in parks.columns else pd.Series(pd.NA, index=parks.index, dtype="string")
 
 
 def _pair(zh: pd.Series, en: pd.Series) -> pd.Series:
@@ -54,10 +60,11 @@ def _values(parks: pd.DataFrame, field: str) -> pd.Series:
         return escape_series(parks["precision"].map(_PRECISION).astype("string"))
     if field == "website":
         return parks["website"].map(safe_link, na_action="ignore").astype("string")
-    if field in TRANSLATED and f"{field}_en" in parks.columns:  # a static card is bilingual: 中文 then English
-        english = escape_series(parks[f"{field}_en"].where(parks[f"{field}_en"].ne(parks[field]).fillna(True)))
-        return (escape_series(parks[field]) + ("<br>" + english).fillna("")).fillna(english)
-    return escape_series(parks[field])
+    text, english = column(parks, field), column(parks, f"{field}_en")
+    if field in TRANSLATED and english.notna().any():  # a static card is bilingual: 中文 then English
+        english = escape_series(english.where(english.ne(text).fillna(True)))
+        return (escape_series(text) + ("<br>" + english).fillna("")).fillna(english)
+    return escape_series(text)
 
 
 def _check(fields: tuple[str, ...]) -> None:

@@ -14,9 +14,10 @@ from folium.template import Template
 from ._geojson import COORD_DECIMALS
 from ._html import escape_series, escape_text, script_json
 from .assets import asset
-from .cards import CARD_FIELDS, TEXT_FIELDS, card_labels, card_translations, card_values
+from .cards import CARD_FIELDS, TEXT_FIELDS, card_labels, card_translations, card_values, column
 
-__all__ = ["CLUSTER_AUTO_MIN", "CLUSTER_OPTIONS", "ParkMarkers", "display_positions", "encoded", "park_facts", "park_ids", "sector_layer_name"]
+__all__ = ["CLUSTER_AUTO_MIN", "CLUSTER_OPTIONS", "ParkMarkers", "display_positions", "encoded", "park_facts",
+           "park_ids", "sector_layer_name"]
 
 _METRES_PER_DEGREE = 111_320.0
 
@@ -65,11 +66,6 @@ def _numbers(values: pd.Series) -> list:
     return [None if v is None or v != v else v for v in values.astype(object).where(values.notna(), None)]
 
 
-def _column(parks: pd.DataFrame, name: str) -> pd.Series:
-    """A column of the parks, all NA when a table made without :func:`geo.read_register` lacks it."""
-    return parks[name] if name in parks.columns else pd.Series(pd.NA, index=parks.index, dtype="string")
-
-
 def park_facts(parks: pd.DataFrame, heat: np.ndarray | None = None) -> dict:
     """Language-neutral facts of each park for the page: id, codes, figures in base units, year,
     names in each language (escaped) and the heat weight (None when out of the heat)."""
@@ -77,8 +73,8 @@ def park_facts(parks: pd.DataFrame, heat: np.ndarray | None = None) -> dict:
     facts = {
         "id": park_ids(parks).tolist(), "status": encoded(parks["status"]), "area": encoded(area),
         "year": _numbers(parks["year"].astype("Float64")),
-        "source_date": encoded(_column(parks, "source_date")),  # ISO dates (geo.units.parse_dates)
-        "name_hant": encoded(escape_series(_column(parks, "name_zh_hant"))),
+        "source_date": encoded(column(parks, "source_date")),  # ISO dates (geo.units.parse_dates)
+        "name_hant": encoded(escape_series(column(parks, "name_zh_hant"))),
         "heat": _numbers(pd.Series(heat, index=parks.index)) if heat is not None else [None] * len(parks),
     }
     facts.update({figure: _numbers(parks[figure].round(4)) if figure in parks.columns else [None] * len(parks)

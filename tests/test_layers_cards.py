@@ -176,3 +176,13 @@ def test_static_card_gives_translated_texts_after_the_chinese(tmp_path):
     assert "<tr><th>简介 About</th><td>机器人&lt;整机&gt;<br>Robots &amp; parts</td></tr>" in cards["甲园"]
     assert "<td>Only English</td>" in cards["乙园"]
     assert "<td>昆山市张浦镇2号</td>" in cards["乙园"]  # the same text in both columns: shown once
+
+
+def test_a_parks_table_without_the_text_columns_still_gets_cards(data):
+    """A joined table made outside geo.read_register may lack text fields: their card rows are left out."""
+    parks = data.parks.drop(columns=["description", "address", "source_date", "contact"])
+    cards = park_cards(parks).tolist()
+    assert all("简介 About" not in card and "地址 Address" not in card for card in cards)
+    shipped = page_data(layers.map_html(layers.park_heatmap(parks)))
+    missing = [shipped["fields"][shipped["field_names"].index(name)] for name in ("description", "address", "contact")]
+    assert all(column["values"] == [] and set(column["codes"]) == {-1} for column in missing)
