@@ -136,6 +136,7 @@ class ParkApp(MacroElement):
         places = {name: {"zh-Hans": name, **names} for name, names in registry["places"].items()}
         self.config = script_json({
             "default": language, "languages": registry["languages"], "order": list(registry["languages"]),
+            "formats": registry["formats"],
             "strings": _strings_for(registry["strings"], names),
             "places": places, "sectors": _names(sectors()), "statuses": _names(statuses(), "icon", "colour"),
             "programme": programme, "legend": legend, "title": None if title is None else escape_text(title),

@@ -84,10 +84,8 @@ function densityLegend() {
         ? '<div class="kh-density-bar" style="background:' + esc(g.gradient) + '"></div>' +
           '<div class="kh-density-ticks">' + ticks + '</div><div class="kh-density-unit">' + esc(unit) + "</div>"
         : '<div class="kh-density-empty">' + esc(t("density.empty")) + "</div>";
-    var figure = g.weight === "count" ? "" : t("field." + g.weight);
     var parksText = fill(t(g.weight === "count" ? "density.parks.count" : "density.parks.figure"),
-                         {n: densityState.used, total: n,
-                          figure: state.language === "en" ? figure.toLowerCase() : figure});
+                         {n: densityState.used, total: n, figure: t("field_in_text." + g.weight)});
     return '<div class="kh-density-legend" lang="' + state.language + '"><div class="kh-density-title">' +
         esc(densityTitle()) + "</div>" + scale +
         "<div>" + esc(fill(t("density.kernel"), {km: km})) + "</div>" +

@@ -61,7 +61,7 @@ function totalsHtml(totals) {  // the parks shown per town or zone, most parks f
                                                                   carrying: sum.carrying})) : "–") + "</td></tr>";
         }).join("") + "</table></details>";
 }
-function typedYi() { return state.language === "en" ? 10 : 1; }  // 亿元 per unit typed: English readers type CNY billion
+function typedYi() { return format().typed_yi; }  // 亿元 per unit typed (English readers type CNY billion)
 panel.render = function (shown, totals) {
     var div = this._div, f = state.filter;
     function options(kind, codes, name, badge) {

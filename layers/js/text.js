@@ -28,39 +28,23 @@ function place(name) {
     var entry = cfg.places[name];
     return entry ? (entry[state.language] || name) : name;
 }
+function format() { return cfg.formats[state.language]; }  // how the reader's language writes numbers and names
 function number(value, digits) {
-    return value.toLocaleString(state.language === "en" ? "en-GB" : "zh-CN",
-                                {maximumFractionDigits: digits === undefined ? 2 : digits});
+    return value.toLocaleString(format().locale, {maximumFractionDigits: digits === undefined ? 2 : digits});
 }
 function figure(value, kind) {  // amounts in base units (亿元, 万㎡, 亩), read naturally in each language
     if (value === null) { return null; }
-    if (state.language !== "en") {
-        return number(value) + " " + t({money: "unit.yi", floor: "unit.wan_m2", land: "unit.mu"}[kind]);
-    }
-    if (kind === "money") {
-        return value >= 10 ? "CNY " + number(value / 10) + " billion" : "CNY " + number(value * 100, 0) + " million";
-    }
-    if (kind === "floor") { return number(value * 10000, 0) + " m²"; }
-    return number(value) + " mu (" + number(value / 15) + " ha)";
+    var key = kind === "money" && value < 10 ? "figure.money_small" : "figure." + kind;
+    return fill(t(key), {yi: number(value), billion: number(value / 10), million: number(value * 100, 0),
+                         wan_m2: number(value), m2: number(value * 10000, 0), mu: number(value), ha: number(value / 15)});
 }
-var MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 function date(iso) {  // "2023-02-08", "2023-02" or "2023" (geo.units.parse_dates) as 2023年2月8日 / 8 Feb 2023
-    var p = iso.split("-").map(Number);
-    if (state.language !== "en") {
-        return p[0] + "年" + (p.length > 1 ? p[1] + "月" : "") + (p.length > 2 ? p[2] + "日" : "");
-    }
-    return (p.length > 2 ? p[2] + " " : "") + (p.length > 1 ? MONTHS[p[1] - 1] + " " : "") + p[0];
+    var p = iso.split("-").map(Number), months = format().months;
+    return fill(t(["date.y", "date.ym", "date.ymd"][p.length - 1]),
+                {y: p[0], m: p[1], d: p[2], month: months && p.length > 1 ? months[p[1] - 1] : p[1]});
 }
-function parkName(i) {
-    var zh = at(d.name, i), en = at(d.name_en, i), hant = at(d.name_hant, i);
-    if (state.language === "en") { return en || zh; }
-    if (state.language === "zh-Hant") { return hant || zh; }
-    return zh;
-}
-function otherName(i) {
-    var en = at(d.name_en, i);
-    return state.language === "en" ? at(d.name, i) : en;
-}
+function parkName(i) { return at(d[format().name], i) || at(d.name, i); }
+function otherName(i) { return at(d[format().other_name], i); }
 var FIGURE_KIND = {investment: "money", floor_area: "floor", land: "land", output: "money", available: "floor"};
 function cardValue(key, i) {  // escaped HTML of one card field, null when the park has no value
     if (key === "sector") { return esc(label(cfg.sectors, at(d.sector, i))); }
