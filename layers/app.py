@@ -46,9 +46,10 @@ def _code() -> str:
 
 
 def _names(registry: pd.DataFrame, *extra: str) -> dict:
-    """code -> {"zh-Hans", "zh-Hant", "en", ...} of a registry."""
-    frame = registry.assign(**{"zh-Hans": registry["zh"], "zh-Hant": registry["zh_hant"].fillna(registry["zh"])})
-    return frame[["zh-Hans", "zh-Hant", "en", *extra]].to_dict("index")
+    """code -> {<language>: label, ...} of a registry (sectors, statuses), each language reading the column its
+    format names (the 中文 label where that column is empty), plus the ``extra`` columns."""
+    labels = {language: registry[spec["labels"]].fillna(registry["zh"]) for language, spec in i18n()["formats"].items()}
+    return registry.assign(**labels)[[*labels, *extra]].to_dict("index")
 
 
 def _strings_for(strings: dict, names: Sequence[tuple[Element, dict]]) -> dict:
