@@ -96,6 +96,7 @@ class ParkApp(MacroElement):
           .kh-panel input[type=number] { width: 6em; }
           .kh-count { margin-top: 4px; color: #333; }
           .kh-share { display: inline-block; margin-top: 4px; }
+          .kh-live { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
           .kh-share-link { display: block; width: 100%; box-sizing: border-box; margin-top: 2px; font-size: 11px; }
           .kh-search { width: 100%; box-sizing: border-box; margin: 2px 0; }
           .kh-result { display: block; width: 100%; text-align: left; margin: 1px 0; }

@@ -566,3 +566,25 @@ def test_english_readers_type_the_investment_range_in_cny_billion(page, parks):
     assert page.locator("input[data-kind=investment][data-end=min]").input_value() == "25"
     page.evaluate("KunshanHeatmap.setLanguage('en')")
     assert page.locator("input[data-kind=investment][data-end=min]").input_value() == "2.5"
+
+
+def test_the_panel_works_from_the_keyboard_and_names_its_controls(page, parks):
+    assert page.get_by_role("searchbox", name="搜索园区名称").count() == 1
+    assert page.get_by_role("slider", name="时间").count() == 1
+    assert page.get_by_role("region", name="昆山特色专业创新园区热力图").count() == 1
+    page.locator("details.kh-filter summary").click()
+    assert page.get_by_role("spinbutton", name="总投资（亿元） 最小").count() == 1
+    robotics = page.locator("input[data-kind=sectors][value=robotics]")
+    robotics.focus()
+    page.keyboard.press("Space")  # the panel is drawn anew: the focus stays on the box just ticked
+    assert state(page)["filter"]["sectors"] == ["robotics"]
+    assert page.evaluate("document.activeElement.value") == "robotics" and robotics.is_checked()
+    page.keyboard.press("Tab")
+    page.keyboard.press("Space")  # the next sector, from where the reader was
+    following = page.evaluate("document.activeElement.value")
+    assert state(page)["filter"]["sectors"] == ["robotics", following] and following != "robotics"
+    shown = len(state(page)["visibleParks"])
+    assert page.get_by_role("status").inner_text() == f"显示 {shown} / 27 个园区"  # heard by screen readers
+    page.locator(".kh-search").fill("robot")
+    page.evaluate("KunshanHeatmap.setFilter({sectors: ['food']})")  # a change from elsewhere keeps what was typed
+    assert page.locator(".kh-search").input_value() == "robot" and page.locator(".kh-results button").count() == 2

@@ -45,8 +45,20 @@ panel.onAdd = function () {
         if (found.length) { focusPark(found[0]); }
     });
     this._div = div;
+    this._body = L.DomUtil.create("div", "kh-panel-body", div);  // drawn anew on each change
+    this._live = L.DomUtil.create("div", "kh-live", div);  // stays: screen readers hear the count change
+    this._live.setAttribute("role", "status");
+    this._live.setAttribute("aria-live", "polite");
+    div.setAttribute("role", "region");
     return div;
 };
+function focusKey(element) {  // a selector that finds the same control after the panel is drawn anew
+    var kind = element.getAttribute("data-kind");
+    if (!kind) { return null; }
+    return '[data-kind="' + kind + '"]' +
+        (element.type === "checkbox" && kind !== "opportunities" ? '[value="' + CSS.escape(element.value) + '"]' : "") +
+        (element.getAttribute("data-end") ? '[data-end="' + element.getAttribute("data-end") + '"]' : "");
+}
 function totalsHtml(totals) {  // the parks shown per town or zone, most parks first; the unplaced ones last
     var names = Object.keys(totals).sort(function (a, b) {
         return (a === "null") - (b === "null") || totals[b].count - totals[a].count || (a < b ? -1 : a > b ? 1 : 0);
@@ -63,7 +75,9 @@ function totalsHtml(totals) {  // the parks shown per town or zone, most parks f
 }
 function typedYi() { return format().typed_yi; }  // 亿元 per unit typed (English readers type CNY billion)
 panel.render = function (shown, totals) {
-    var div = this._div, f = state.filter;
+    var div = this._body, f = state.filter, active = document.activeElement;
+    var refocus = active && div.contains(active) ? focusKey(active) : null;
+    var typed = div.querySelector(".kh-search") ? div.querySelector(".kh-search").value : "";
     function options(kind, codes, name, badge) {
         return codes.map(function (code) {
             return '<label><input type="checkbox" data-kind="' + kind + '" value="' + esc(code) + '"' +
@@ -81,14 +95,15 @@ panel.render = function (shown, totals) {
     var years = cfg.years, upto = f.years && f.years[1] !== null ? f.years[1] : (years ? years[1] : null);
     var time = !years ? "" :
         '<div class="kh-time"><span>' + esc(t("time.title")) + "</span> " +
-        '<input type="range" data-kind="year" min="' + years[0] + '" max="' + years[1] + '" step="1" value="' +
+        '<input type="range" data-kind="year" aria-label="' + esc(t("time.title")) + '" min="' + years[0] +
+        '" max="' + years[1] + '" step="1" value="' +
         upto + '"> <span class="kh-year">' + esc(f.years ? t("time.upto").replace("{year}", upto)
                                                             : t("time.all")) + "</span> " +
         '<button type="button" data-kind="play">' + esc(t("time.play")) + "</button></div>";
     div.innerHTML =
         '<div class="kh-panel-title">' + titleHtml() + "</div>" +
         '<input type="search" class="kh-search" data-kind="search" placeholder="' + esc(t("search.placeholder")) +
-        '"><div class="kh-results"></div>' + time +
+        '" aria-label="' + esc(t("search.placeholder")) + '"><div class="kh-results"></div>' + time +
         '<label class="kh-language">' + esc(t("language")) + ' <select data-kind="language">' + languages +
         "</select></label>" +
         '<details class="kh-filter"><summary>' + esc(t("filter.title")) + "</summary>" +
@@ -103,16 +118,23 @@ panel.render = function (shown, totals) {
         options("towns", cfg.present.towns, place) + "</fieldset>" +
         '<fieldset><legend>' + esc(t("filter.investment")) + "</legend>" +
         '<input type="number" min="0" step="any" data-kind="investment" data-end="min" placeholder="' +
-        esc(t("filter.min")) + '" value="' + (inv[0] === null ? "" : esc(inv[0])) + '"> – ' +
+        esc(t("filter.min")) + '" aria-label="' + esc(t("filter.investment") + " " + t("filter.min")) +
+        '" value="' + (inv[0] === null ? "" : esc(inv[0])) + '"> – ' +
         '<input type="number" min="0" step="any" data-kind="investment" data-end="max" placeholder="' +
-        esc(t("filter.max")) + '" value="' + (inv[1] === null ? "" : esc(inv[1])) + '"></fieldset>' +
+        esc(t("filter.max")) + '" aria-label="' + esc(t("filter.investment") + " " + t("filter.max")) +
+        '" value="' + (inv[1] === null ? "" : esc(inv[1])) + '"></fieldset>' +
         '<button type="button" data-kind="reset">' + esc(t("filter.reset")) + "</button></details>" +
         '<div class="kh-count">' + esc(t("filter.count").replace("{n}", shown).replace("{total}", n)) + "</div>" +
         totalsHtml(totals) + programmeHtml();
+    var count = t("filter.count").replace("{n}", shown).replace("{total}", n);
+    if (this._live.textContent !== count) { this._live.textContent = count; }
+    this._div.setAttribute("aria-label", plain(titleHtml()));
     var opened = this._opened || (this._opened = {});
     Array.prototype.forEach.call(div.querySelectorAll("details"), function (box) {
         if (opened[box.className]) { box.open = true; }
         box.addEventListener("toggle", function (e) { opened[e.target.className] = e.target.open; });
     });
+    if (typed) { div.querySelector(".kh-search").value = typed; showResults(typed); }
+    if (refocus && div.querySelector(refocus)) { div.querySelector(refocus).focus(); }  // keyboard users stay put
 };
 panel.addTo(map);
