@@ -588,3 +588,33 @@ def test_the_panel_works_from_the_keyboard_and_names_its_controls(page, parks):
     page.locator(".kh-search").fill("robot")
     page.evaluate("KunshanHeatmap.setFilter({sectors: ['food']})")  # a change from elsewhere keeps what was typed
     assert page.locator(".kh-search").input_value() == "robot" and page.locator(".kh-results button").count() == 2
+
+
+def test_a_language_added_to_the_registry_works_with_no_code(browser, tmp_path, monkeypatch):
+    """Languages are data: a fourth one, added only to the registry, drives the whole page."""
+    import copy
+
+    import layers.app
+
+    registry = copy.deepcopy(layers.app.i18n())
+    registry["languages"]["xx"] = "Test language"
+    registry["formats"]["xx"] = {**registry["formats"]["zh-Hant"], "locale": "de-DE", "typed_yi": 1}
+    for entry in registry["strings"].values():
+        entry["xx"] = "⟦" + entry["zh-Hant"] + "⟧"
+    monkeypatch.setattr(layers.app, "i18n", lambda: registry)
+    data = geo.kunshan_default()
+    output = tmp_path / "xx.html"
+    layers.write_map(layers.park_heatmap(data.parks, areas=data.areas, outline=data.outline,
+                                         programme=geo.programme()), output, offline=True)
+    page, _, errors = open_offline(browser, output)
+    page.wait_for_function(f"{COUNT} === 27")
+    page.locator("select[data-kind=language]").select_option("xx")
+    assert page.locator(".kh-panel-title").inner_text() == "⟦崑山特色專業創新園區熱力圖⟧"
+    assert page.evaluate("document.title") == "⟦崑山特色專業創新園區熱力圖⟧"
+    page.evaluate("KunshanHeatmap.focusPark('sino-german-im')")
+    card = card_text(page)
+    assert card.startswith("中德（崑山）國際智能製造產業園")  # the name column its format names
+    assert "⟦總投資⟧\t⟦40 億元⟧" in card and "⟦主導產業⟧\t智能製造" in card  # labels from the zh_hant column
+    assert "⟦顯示 27 / 27 個園區⟧" == page.locator(".kh-count").inner_text()
+    assert errors == []
+    page.close()
