@@ -618,3 +618,25 @@ def test_a_language_added_to_the_registry_works_with_no_code(browser, tmp_path, 
     assert "⟦顯示 27 / 27 個園區⟧" == page.locator(".kh-count").inner_text()
     assert errors == []
     page.close()
+
+
+def test_playback_steps_through_the_years_pauses_and_resumes(page, parks):
+    first, last = int(parks["year"].min()), int(parks["year"].max())
+    button = page.locator("button[data-kind=play]")
+    button.click()
+    assert state(page)["filter"]["years"] == [None, first] and button.inner_text() == "暂停"
+    assert page.evaluate(COUNT) == int(parks["year"].le(first).sum())
+    page.wait_for_function(f"KunshanHeatmap.getState().filter.years[1] === {first + 1}", timeout=5000)
+    button.click()  # pause
+    assert state(page)["filter"]["years"] == [None, first + 1] and button.inner_text() == "播放"
+    page.wait_for_timeout(1500)
+    assert state(page)["filter"]["years"] == [None, first + 1]  # paused: nothing moves
+    assert page.locator(".kh-year").inner_text() == f"截至 {first + 1} 年"
+    button.click()  # resumes from the paused year, to all parks
+    assert state(page)["filter"]["years"] == [None, first + 1]
+    page.wait_for_function("KunshanHeatmap.getState().filter.years === null", timeout=(last - first) * 1500 + 2000)
+    assert page.evaluate(COUNT) == 27 and button.inner_text() == "播放"
+    button.click()
+    page.evaluate("KunshanHeatmap.setFilter({sectors: ['food']})")  # the reader's (or host's) choice stops it
+    page.wait_for_timeout(1500)
+    assert state(page)["filter"]["years"] is None and button.inner_text() == "播放"

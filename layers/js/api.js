@@ -15,7 +15,7 @@ function clean(filter) {
     });
     return f;
 }
-function setFilter(filter) { state.filter = clean(filter); apply(); return getState(); }
+function setFilter(filter) { stop(); state.filter = clean(filter); apply(); return getState(); }
 function setLanguage(code) {
     if (LANGS.indexOf(code) < 0) { throw new Error("unknown language " + code + "; allowed: " + LANGS.join(", ")); }
     state.language = code;

@@ -9,6 +9,7 @@ panel.onAdd = function () {
         if (kind === "language") { setLanguage(target.value); return; }
         if (kind === "search") { return; }
         if (kind === "year") {
+            stop();
             var year = Number(target.value);
             state.filter.years = year >= cfg.years[1] ? null : [null, year];
             apply();
@@ -99,7 +100,8 @@ panel.render = function (shown, totals) {
         '" max="' + years[1] + '" step="1" value="' +
         upto + '"> <span class="kh-year">' + esc(f.years ? t("time.upto").replace("{year}", upto)
                                                             : t("time.all")) + "</span> " +
-        '<button type="button" data-kind="play">' + esc(t("time.play")) + "</button></div>";
+        '<button type="button" data-kind="play" aria-pressed="' + (playing ? "true" : "false") + '">' +
+        esc(t(playing ? "time.pause" : "time.play")) + "</button></div>";
     div.innerHTML =
         '<div class="kh-panel-title">' + titleHtml() + "</div>" +
         '<input type="search" class="kh-search" data-kind="search" placeholder="' + esc(t("search.placeholder")) +

@@ -27,18 +27,21 @@ function showResults(query) {
     }).join("") : '<div class="kh-none">' + esc(t("search.none")) + "</div>";
 }
 var playing = null;
-function play() {
-    if (!cfg.years || playing) { return; }
-    var year = cfg.years[0];
+function play() {  // the parks as they were, year after year, up to all of them; a second click pauses
+    if (!cfg.years) { return; }
+    if (playing) { stop(); apply(); return; }
+    var shown = state.filter.years, year = shown && shown[1] !== null && shown[1] < cfg.years[1] ? shown[1]
+        : cfg.years[0];  // on from a paused or chosen year, else from the first
     state.filter.years = [null, year];
-    apply();
     playing = setInterval(function () {
         year += 1;
         state.filter.years = year >= cfg.years[1] ? null : [null, year];
+        if (year >= cfg.years[1]) { stop(); }
         apply();
-        if (year >= cfg.years[1]) { clearInterval(playing); playing = null; }
     }, 1200);
+    apply();
 }
+function stop() { if (playing) { clearInterval(playing); playing = null; } }  // the reader's own choice wins
 function fill(template, values) {
     return template.replace(/\{(\w+)\}/g, function (_, key) { return key in values ? values[key] : ""; });
 }
