@@ -79,6 +79,7 @@ panel.render = function (shown, totals) {
     var div = this._body, f = state.filter, active = document.activeElement;
     var refocus = active && div.contains(active) ? focusKey(active) : null;
     var typed = div.querySelector(".kh-search") ? div.querySelector(".kh-search").value : "";
+    var count = fill(t("filter.count"), {n: shown, total: n});
     function options(kind, codes, name, badge) {
         return codes.map(function (code) {
             return '<label><input type="checkbox" data-kind="' + kind + '" value="' + esc(code) + '"' +
@@ -126,9 +127,7 @@ panel.render = function (shown, totals) {
         esc(t("filter.max")) + '" aria-label="' + esc(t("filter.investment") + " " + t("filter.max")) +
         '" value="' + (inv[1] === null ? "" : esc(inv[1])) + '"></fieldset>' +
         '<button type="button" data-kind="reset">' + esc(t("filter.reset")) + "</button></details>" +
-        '<div class="kh-count">' + esc(t("filter.count").replace("{n}", shown).replace("{total}", n)) + "</div>" +
-        totalsHtml(totals) + programmeHtml();
-    var count = t("filter.count").replace("{n}", shown).replace("{total}", n);
+        '<div class="kh-count">' + esc(count) + "</div>" + totalsHtml(totals) + programmeHtml();
     if (this._live.textContent !== count) { this._live.textContent = count; }
     this._div.setAttribute("aria-label", plain(titleHtml()));
     var opened = this._opened || (this._opened = {});

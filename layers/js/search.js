@@ -45,23 +45,29 @@ function stop() { if (playing) { clearInterval(playing); playing = null; } }  //
 function fill(template, values) {
     return template.replace(/\{(\w+)\}/g, function (_, key) { return key in values ? values[key] : ""; });
 }
-function programmeHtml() {  // the published figures and targets beside what this register adds up to
-    var p = cfg.programme;
-    if (!p) { return ""; }
-    var facts = p.facts, targets = p.targets_2025, g = facts.groundbreaking_2023_02_08;
-    var sum = {investment: [0, 0], output: [0, 0], ground: [0, 0, 0], open: 0}, byStatus = {};
+function registerSums() {  // what the whole register adds up to: [total, parks carrying a figure]
+    var sum = {investment: [0, 0], output: [0, 0], ground: [0, 0, 0], open: 0, byStatus: {}};
     for (var i = 0; i < n; i++) {
-        var status = at(d.status, i);
-        byStatus[status] = (byStatus[status] || 0) + 1;
-        ["investment", "output"].forEach(function (key) {
-            if (d[key][i] !== null) { sum[key][0] += d[key][i]; sum[key][1] += 1; }
-        });
+        var status = at(d.status, i), money = d.investment[i], output = d.output[i];
+        sum.byStatus[status] = (sum.byStatus[status] || 0) + 1;
+        if (money !== null) { sum.investment[0] += money; sum.investment[1] += 1; }
+        if (output !== null) { sum.output[0] += output; sum.output[1] += 1; }
         if (status === "groundbreaking") {
             sum.ground[0] += 1;
-            if (d.investment[i] !== null) { sum.ground[1] += d.investment[i]; sum.ground[2] += 1; }
+            if (money !== null) { sum.ground[1] += money; sum.ground[2] += 1; }
         }
         if (status === "seeking_operator") { sum.open += 1; }
     }
+    return sum;
+}
+var programmeIn = {};  // the panel is drawn on every filter change; the table depends on the language only
+function programmeHtml() {
+    return programmeIn[state.language] || (programmeIn[state.language] = programmeTable(registerSums()));
+}
+function programmeTable(sum) {  // the published figures and targets beside what this register adds up to
+    var p = cfg.programme, byStatus = sum.byStatus;
+    if (!p) { return ""; }
+    var facts = p.facts, targets = p.targets_2025, g = facts.groundbreaking_2023_02_08;
     var statuses = Object.keys(cfg.statuses).filter(function (code) { return byStatus[code]; })
         .map(function (code) { return label(cfg.statuses, code) + " " + byStatus[code]; }).join(t("list.separator"));
     function amount(total) {  // "40 亿元 (3 个有数据)"

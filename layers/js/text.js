@@ -29,14 +29,21 @@ function place(name) {
     return entry ? (entry[state.language] || name) : name;
 }
 function format() { return cfg.formats[state.language]; }  // how the reader's language writes numbers and names
+var formatters = {};  // one Intl.NumberFormat per locale and precision (toLocaleString builds one per call)
 function number(value, digits) {
-    return value.toLocaleString(format().locale, {maximumFractionDigits: digits === undefined ? 2 : digits});
+    var places = digits === undefined ? 2 : digits, key = format().locale + "/" + places;
+    var formatter = formatters[key] ||
+        (formatters[key] = new Intl.NumberFormat(format().locale, {maximumFractionDigits: places}));
+    return formatter.format(value);
 }
+var FIGURE_FIELDS = {  // the fields each figure template may fill, from a value in base units
+    money: function (v) { return {yi: number(v), billion: number(v / 10), million: number(v * 100, 0)}; },
+    floor: function (v) { return {wan_m2: number(v), m2: number(v * 10000, 0)}; },
+    land: function (v) { return {mu: number(v), ha: number(v / 15)}; }};
 function figure(value, kind) {  // amounts in base units (亿元, 万㎡, 亩), read naturally in each language
     if (value === null) { return null; }
     var key = kind === "money" && value < 10 ? "figure.money_small" : "figure." + kind;
-    return fill(t(key), {yi: number(value), billion: number(value / 10), million: number(value * 100, 0),
-                         wan_m2: number(value), m2: number(value * 10000, 0), mu: number(value), ha: number(value / 15)});
+    return fill(t(key), FIGURE_FIELDS[kind](value));
 }
 function date(iso) {  // "2023-02-08", "2023-02" or "2023" (geo.units.parse_dates) as 2023年2月8日 / 8 Feb 2023
     var p = iso.split("-").map(Number), months = format().months;
