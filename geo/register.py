@@ -25,6 +25,7 @@ FIELDS = ["id", "name", "name_en", "name_zh_hant", "sector", "sector_detail", "t
           "address_zh_hant", "description", "description_en", "description_zh_hant", "website", "contact", "source",
           "source_date", "note"]
 _AMOUNTS = ["investment", "floor_area", "land", "output", "available"]
+_DATES = {"year": units.parse_years, "source_date": units.parse_dates}  # field -> reader
 _TOTALS = re.compile(r"^(?:合计|总计|小计|共计|总和|(?:total|subtotal|sum)\b)", re.IGNORECASE)
 _NOTES = re.compile(r"^(?:注|备注|说明|数据来源|资料来源|来源|note|notes|source)\s*[:：]|^\*", re.IGNORECASE)
 _HEADER_SCAN_ROWS = 20
@@ -213,8 +214,8 @@ def _typed_table(raw: pd.DataFrame, mapping, file_datum: str) -> tuple[pd.DataFr
                                          column=header or name)
             collect(parsed, values, header)
             table[name] = parsed.values
-        elif name in ("year", "source_date"):
-            parsed = (units.parse_years if name == "year" else units.parse_dates)(values)
+        elif name in _DATES:
+            parsed = _DATES[name](values)
             collect(parsed, values, header)
             table[name] = parsed.values
         elif name in ("lon", "lat"):

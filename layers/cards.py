@@ -6,8 +6,9 @@ import pandas as pd
 
 from ._format import FIGURE_LABELS, figure_text
 from ._html import escape_series, escape_text, safe_link
+from .app import i18n
 
-__all__ = ["CARD_FIELDS", "TEXT_FIELDS", "TRANSLATED", "TRANSLATIONS", "card_labels", "card_translations",
+__all__ = ["CARD_FIELDS", "TEXT_FIELDS", "TRANSLATED", "card_labels", "card_translations",
            "card_values", "column", "park_cards", "park_tooltips"]
 
 #: Fields a card shows, in order. Each is a row of the card when the park has a value.
@@ -16,10 +17,10 @@ CARD_FIELDS = ("sector", "status", "description", "year", "investment", "floor_a
 #: Card fields that are free text from the register (the others are codes, figures and years that the page's app
 #: writes in the reader's language from the park facts).
 TEXT_FIELDS = ("description", "address", "website", "contact", "source")
-#: Free-text fields a register may give in other languages too, as ``<field>_en`` and ``<field>_zh_hant`` columns
-#: (page language -> column suffix); the page shows the reader's and falls back to the field itself.
+#: Free-text fields a register may give in other languages too, as ``<field><suffix>`` columns (the suffix is each
+#: language's ``texts`` format in ``layers/i18n.json``: ``_en``, ``_zh_hant``); the page shows the reader's and falls
+#: back to the field itself.
 TRANSLATED = ("description", "address")
-TRANSLATIONS = {"en": "_en", "zh-Hant": "_zh_hant"}
 _LABELS = {"sector": "主导产业 Sector", "description": "简介 About", "status": "状态 Status", "year": "年份 Year",
            "area": "所在镇/板块 Town", "precision": "位置 Location", "address": "地址 Address", "website": "网址 Website",
            "source": "来源 Source", "source_date": "资料日期 Source date", "contact": "联系方式 Contact",
@@ -91,10 +92,11 @@ def card_values(parks: pd.DataFrame, fields: tuple[str, ...] = CARD_FIELDS) -> p
 def card_translations(parks: pd.DataFrame, fields: tuple[str, ...]) -> dict[str, dict[str, pd.Series]]:
     """Escaped HTML of the :data:`TRANSLATED` ``fields`` in the other page languages, where the register has
     them: ``{field: {language: values}}`` (NA where a park has no translation)."""
+    suffixes = {language: spec["texts"] for language, spec in i18n()["formats"].items() if spec["texts"]}
     found = {}
     for field in (f for f in fields if f in TRANSLATED):
-        languages = {language: escape_series(parks[field + suffix]) for language, suffix in TRANSLATIONS.items()
-                     if field + suffix in parks.columns and parks[field + suffix].notna().any()}
+        languages = {language: escape_series(texts) for language, suffix in suffixes.items()
+                     if (texts := column(parks, field + suffix)).notna().any()}
         if languages:
             found[field] = languages
     return found

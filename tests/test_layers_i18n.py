@@ -26,7 +26,8 @@ def test_every_language_says_how_it_writes_numbers_names_and_dates():
     formats = i18n()["formats"]
     assert sorted(formats) == sorted(LANGUAGES)
     for language, spec in formats.items():
-        assert set(spec) == {"locale", "labels", "name", "other_name", "typed_yi", "months"}, language
+        assert set(spec) == {"locale", "labels", "name", "other_name", "texts", "typed_yi", "months"}, language
+        assert spec["texts"] in ("", "_en", "_zh_hant")  # the suffix of geo's translated fields (description_en ...)
         assert spec["labels"] in ("zh", "zh_hant", "en")  # the column of sectors.json and statuses.json
         assert spec["name"] in ("name", "name_en", "name_hant") and spec["typed_yi"] > 0
         assert spec["months"] is None or len(spec["months"]) == 12

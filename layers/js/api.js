@@ -19,13 +19,16 @@ function setFilter(filter) { stop(); state.filter = clean(filter); apply(); retu
 function setLanguage(code) {
     if (LANGS.indexOf(code) < 0) { throw new Error("unknown language " + code + "; allowed: " + LANGS.join(", ")); }
     state.language = code;
-    document.documentElement.lang = code;
-    document.title = plain(titleHtml());
+    showLanguage();
     var selected = state.selected;  // closing the card clears it
     map.closePopup();
     apply();
     if (selected !== null) { focusPark(selected); }  // the open card again, in the new language
     return getState();
+}
+function showLanguage() {  // the page's own language and title (the rest is drawn by apply())
+    document.documentElement.lang = state.language;
+    document.title = plain(titleHtml());
 }
 function indexOf(id) { return d.id.indexOf(String(id)); }
 function focusPark(id) {
@@ -102,8 +105,8 @@ function writeHash() {
     });
     if (f.opportunities) { parts.push("opportunities=1"); }
     if (state.selected !== null) { parts.push("park=" + encodeURIComponent(state.selected)); }
-    var c = map.getCenter();
-    parts.push("view=" + c.lat.toFixed(5) + "," + c.lng.toFixed(5) + "," + map.getZoom());
+    var v = view();
+    parts.push("view=" + v.lat.toFixed(5) + "," + v.lon.toFixed(5) + "," + v.zoom);
     var hash = "#" + parts.join("&");
     if (location.hash !== hash) {
         writing = true;
@@ -125,8 +128,7 @@ function readHash() {
     ["investment", "years"].forEach(function (k) { if (params[k]) { filter[k] = params[k].split(","); } });
     if (params.opportunities) { filter.opportunities = params.opportunities; }
     if (params.lang && LANGS.indexOf(params.lang) >= 0) { state.language = params.lang; }
-    document.documentElement.lang = state.language;
-    document.title = plain(titleHtml());
+    showLanguage();
     state.filter = clean(filter);
     apply();
     if (params.park && indexOf(params.park) >= 0) { focusPark(params.park); }
@@ -156,7 +158,6 @@ window.addEventListener("message", function (event) {
     if (event.source && event.source.postMessage) { event.source.postMessage(reply, event.origin === "null" ? "*" : event.origin); }
 });
 
-document.documentElement.lang = state.language;
 readHash();
 ready = true;
 announce("ready", {state: summary()});  // a host may send commands from now on
