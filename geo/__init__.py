@@ -3,24 +3,27 @@
 Never imports folium: rendering lives in :mod:`layers`.
 """
 
-from ._registry import sectors, statuses
-from .areas import METRIC_CRS, town_areas
-from .convert_file import convert_file
-from .density import DensityGrid, density_grid
-from .datum import DATUMS, DatumWarning, convert, parse_datum, to_wgs84
-from .errors import GazetteerError, GeocodingError, HeatmapError, RegisterError
-from .geocode_file import geocode_register
-from .geocoding import geocode_addresses, geocode_offline
-from .gazetteer import kunshan_gazetteer
-from .join import FIGURES, area_totals, join_parks, totals
-from .kunshan import Parks, default_register_path, kunshan_default, load_parks, programme
-from .locate import kunshan_outline, locate_parks
-from .register import FIELDS, Register, read_register
-from .report import Report
-from .units import base_unit, parse_amounts
+from geo.registry import sectors, statuses
+from geo.analyse.areas import METRIC_CRS, town_areas
+from geo.place.convert import convert_file
+from geo.analyse.density import DensityGrid, density_grid
+from geo.place.datum import DATUMS, DatumWarning, convert, parse_datum, to_wgs84
+from geo.errors import GazetteerError, GeocodingError, HeatmapError, RegisterError
+from geo.geocode.register_file import geocode_register
+from geo.geocode.batch import geocode_addresses
+from geo.place.offline import geocode_offline
+from geo.place.gazetteer import kunshan_gazetteer
+from geo.analyse.weights import WEIGHTS, heat_weights
+from geo.analyse.join import FIGURES, area_totals, join_parks, totals
+from geo.load import Parks, default_register_path, kunshan_default, load_parks, programme
+from geo.place.gazetteer import kunshan_outline
+from geo.place.locate import locate_parks
+from geo.read.register import FIELDS, Register, read_register
+from geo.read.report import Report
+from geo.read.units import base_unit, parse_amounts
 
 __all__ = [
-    "DensityGrid", "density_grid", "GeocodingError", "geocode_addresses", "geocode_offline", "geocode_register",
+    "DensityGrid", "density_grid", "WEIGHTS", "heat_weights", "GeocodingError", "geocode_addresses", "geocode_offline", "geocode_register",
     "DATUMS", "DatumWarning", "convert", "convert_file", "parse_datum", "to_wgs84",
     "FIELDS", "FIGURES", "METRIC_CRS", "GazetteerError", "HeatmapError", "Parks", "Register", "RegisterError",
     "Report", "area_totals", "base_unit", "default_register_path", "join_parks", "kunshan_default",

@@ -12,18 +12,18 @@ import warnings
 from pathlib import Path
 
 import geo
-from geo.convert_file import convert_file
-from geo.geocode_file import geocode_register
+from geo.place.convert import convert_file
+from geo.geocode.register_file import geocode_register
 from geo.errors import HeatmapError
 
-from .app import LANGUAGES
-from .assets import fetch_assets
-from .basemaps import BASEMAPS
-from .embed import embed_snippet
-from .heat import WEIGHTS
-from .heatmap import HEATS, park_heatmap
-from .output import write_map, write_table
-from .parks import CLUSTER_AUTO_MIN
+from layers.page.app import LANGUAGES
+from layers.publish.assets import fetch_assets
+from layers.elements.basemaps import BASEMAPS
+from layers.publish.embed import embed_snippet
+from geo.analyse.weights import WEIGHTS
+from layers.heatmap import HEATS, park_heatmap
+from layers.publish.output import write_map, write_table
+from layers.elements.markers import CLUSTER_AUTO_MIN
 
 __all__ = ["main"]
 

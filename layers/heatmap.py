@@ -8,20 +8,21 @@ import folium
 import geopandas as gpd
 import numpy as np
 
-from geo.density import density_grid
-from geo.join import area_totals
-from .areas import TownAreas
-from .assets import asset
-from .basemaps import basemap as find_basemap
-from .basemaps import companions, tile_layer, to_datum
-from .cards import CARD_FIELDS
-from .density import DensityLegend, density_layer_for_datum
-from .app import ParkApp
-from ._html import escape_text
-from .heat import WEIGHTS, HeatLayer, Weight, heat_points, heat_weights
-from .legend import Legend, weight_description
-from .outline import CountyOutline
-from .parks import ParkMarkers
+from geo.analyse.density import density_grid
+from geo.analyse.join import area_totals
+from layers.elements.areas import TownAreas
+from layers.publish.assets import asset
+from layers.elements.basemaps import basemap as find_basemap
+from layers.elements.basemaps import companions, tile_layer, to_datum
+from layers.page.cards import CARD_FIELDS
+from layers.elements.density import DensityLegend, density_layer_for_datum
+from layers.page.app import ParkApp
+from layers.page.escape import escape_text
+from geo.analyse.weights import WEIGHTS, Weight
+from layers.elements.heat import HeatLayer, heat_points, heat_rounded
+from layers.elements.legend import Legend, weight_description
+from layers.elements.outline import CountyOutline
+from layers.elements.markers import ParkMarkers
 
 __all__ = ["park_heatmap", "TITLE", "HEATS"]
 
@@ -55,21 +56,21 @@ def park_heatmap(parks: gpd.GeoDataFrame, *, areas: gpd.GeoDataFrame | None = No
     areas : schematic town areas (:func:`geo.town_areas`); drawn with their totals when given.
     outline : county outline; drawn with its attribution when given.
     weight : what the heat weighs: ``count``, ``investment`` (亿元), ``floor_area`` (万㎡) or ``output`` (亿元).
-    basemap : one of :data:`layers.basemaps.BASEMAPS`. Every overlay is converted to the basemap's
+    basemap : one of :data:`layers.elements.basemaps.BASEMAPS`. Every overlay is converted to the basemap's
         datum (GCJ-02 for Gaode), here and only here; the page also offers the other basemaps of that datum.
     m : an existing map to draw on (its tiles must be in the datum of ``basemap``); a new one when None.
     title : heading of the map, its panel and the page's ``<title>``, the same in every language; None: the
         registry's title in the reader's language (:data:`TITLE` where there is no app).
     card_fields : fields of each park card, in order (with ``app`` the page composes the card in the reader's
         language from these fields).
-    app : add the investor app: languages, filters, permalinks, ``window.KunshanHeatmap`` (see :mod:`layers.app`).
+    app : add the investor app: languages, filters, permalinks, ``window.KunshanHeatmap`` (see :mod:`layers.page.app`).
     language : language the page opens in: ``zh-Hans`` (default), ``zh-Hant`` or ``en``.
     heat : ``classic`` (Leaflet.heat: radius in pixels, no value scale), ``density`` (a kernel density
         computed in UTM 51N metres, legend in parks/km² or 亿元/km², the same at every zoom) or ``both``
         (density shown, classic offered in the layer control).
     bandwidth_m, cell_m : kernel bandwidth (Gaussian σ) and grid cell of the density, in metres.
     cluster : cluster the markers: ``True``, ``False`` or ``"auto"`` (more than
-        :data:`layers.parks.CLUSTER_AUTO_MIN` parks); see :class:`~layers.parks.ParkMarkers`.
+        :data:`layers.elements.markers.CLUSTER_AUTO_MIN` parks); see :class:`~layers.elements.markers.ParkMarkers`.
     programme : published programme figures and targets (:func:`geo.programme`) for the page's panel.
 
     Returns
@@ -84,7 +85,7 @@ def park_heatmap(parks: gpd.GeoDataFrame, *, areas: gpd.GeoDataFrame | None = No
         raise ValueError(f"heat={heat!r} is not one of {', '.join(HEATS)}")
     grid = None
     if heat != "classic":  # from the WGS-84 parks: the density layer shifts its own bounds to the basemap
-        carrying = bool(np.isfinite(heat_weights(parks, weight)).any())
+        carrying = bool(np.isfinite(heat_rounded(parks, weight)).any())
         bounds = None if carrying or outline is None else tuple(float(b) for b in outline.total_bounds)
         if carrying or bounds is not None:
             grid = density_grid(parks, weight, bandwidth_m=bandwidth_m, cell_m=cell_m, bounds=bounds)
@@ -111,7 +112,7 @@ def park_heatmap(parks: gpd.GeoDataFrame, *, areas: gpd.GeoDataFrame | None = No
         density_layer = density_layer_for_datum(grid, datum).add_to(m)
         DensityLegend(density_layer).add_to(m)
         names.append((density_layer, {"density": weight}))
-    markers = ParkMarkers(parks, card_fields=card_fields, heat=heat_weights(parks, weight), cluster=cluster,
+    markers = ParkMarkers(parks, card_fields=card_fields, heat=heat_rounded(parks, weight), cluster=cluster,
                           app_cards=app)
     markers.add_to(m)
     names.extend(markers.names)

@@ -6,7 +6,7 @@ Each property states what must hold for *any* input of its kind:
   digits) read back as value x factor;
 * ``read_register`` / ``load_parks`` either return a report in which every row is accounted for, or
   raise :class:`geo.errors.RegisterError` -- never another exception;
-* the escaping helpers of ``layers._html`` leave no character that could open markup, an attribute,
+* the escaping helpers of ``layers.page.escape`` leave no character that could open markup, an attribute,
   a template literal or a script, and lose no text.
 """
 
@@ -30,10 +30,10 @@ from hypothesis import event, example, given, settings
 from hypothesis import strategies as st
 
 from geo import load_parks, read_register
-from geo._registry import load_json
+from geo.registry import load_json
 from geo.errors import HeatmapError, RegisterError
-from geo.units import base_unit, parse_amounts
-from layers._html import escape_series, escape_text, safe_link, script_json
+from geo.read.units import base_unit, parse_amounts
+from layers.page.escape import escape_series, escape_text, safe_link, script_json
 
 # Strategies that build files and read them (tens of ms per example) are kept to a few dozen
 # examples; the pure-string properties run more. The whole file stays well under a minute.

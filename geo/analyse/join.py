@@ -1,0 +1,57 @@
+"""Joins: parks with their schematic area (spatial join) and sector/status registries (merge); totals."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import geopandas as gpd
+import pandas as pd
+
+from geo.registry import sectors, statuses
+
+__all__ = ["join_parks", "totals", "area_totals", "FIGURES"]
+
+#: Figures that can be summed, with their base units.
+FIGURES = {"investment": "亿元", "floor_area": "万㎡", "land": "亩", "output": "亿元"}
+
+
+def join_parks(parks: gpd.GeoDataFrame, areas: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Add the schematic area of each park and the sector and status attributes of the registries.
+
+    A park located by town keeps its host as area; a park with coordinates gets the area its point
+    falls in (``sjoin``, predicate ``within``); a park located by a zone that covers several towns
+    (昆山旅游度假区) has the zone as area (no single cell); one known only at city level has none (NA). Adds ``area``, ``sector_zh``, ``sector_en``,
+    ``sector_colour``, ``status_zh``, ``status_en``; keeps the index and the CRS.
+    """
+    parks = parks.rename(columns={"area": "area (register)"})
+    cells = areas[["name", "geometry"]].rename(columns={"name": "area"}).to_crs(parks.crs)
+    joined = gpd.sjoin(parks, cells, how="left", predicate="within").drop(columns="index_right")
+    joined = joined[~joined.index.duplicated(keep="first")]
+    by_host = parks["host"].where((parks["host"].isin(areas["name"]) & parks["precision"].eq("town"))
+                                  | parks["precision"].eq("zone"))
+    joined["area"] = by_host.fillna(joined["area"]).astype("string").mask(parks["precision"].eq("city"))
+    sector = sectors()[["zh", "en", "colour"]].add_prefix("sector_")
+    status = statuses()[["zh", "en"]].add_prefix("status_")
+    clashes = [c for c in [*sector.columns, *status.columns, "area"] if c in parks.columns]
+    joined = joined.rename(columns={c: f"{c} (register)" for c in clashes if c != "area"})
+    joined = joined.join(sector, on="sector").join(status, on="status")
+    return joined
+
+
+def totals(parks: pd.DataFrame, by: Literal["area", "sector"] = "area") -> pd.DataFrame:
+    """Per area or sector: parks (count), the sum of each figure (亿元, 万㎡, 亩; NaN when no park
+    has it) and how many parks carry each figure (``<figure>_n``)."""
+    grouped = parks.groupby(by, dropna=False, sort=True)
+    sums = grouped[list(FIGURES)].sum(min_count=1)
+    counts = grouped[list(FIGURES)].count().add_suffix("_n")
+    result = pd.concat([grouped.size().rename("parks"), sums, counts], axis=1)
+    return result.astype({"parks": "int64", **{f"{f}_n": "int64" for f in FIGURES}})
+
+
+def area_totals(parks: pd.DataFrame, areas: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """The areas with their totals (every area listed, zero parks where none)."""
+    per_area = totals(parks, "area")
+    result = areas.join(per_area, on="name")
+    counts = ["parks", *[f"{f}_n" for f in FIGURES]]
+    result[counts] = result[counts].fillna(0).astype("int64")
+    return result

@@ -1,0 +1,1 @@
+"""Online geocoding: providers, the SQLite cache, resumable batches and geocoded register files."""

@@ -1,0 +1,60 @@
+"""The embedded Kunshan default: outline, gazetteer, areas, the 27 public parks and programme figures."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import geopandas as gpd
+
+from geo.registry import data_path, load_json
+from geo.analyse.areas import town_areas
+from geo.place.gazetteer import kunshan_gazetteer
+from geo.analyse.join import join_parks
+from geo.place.gazetteer import kunshan_outline
+from geo.place.locate import locate_parks
+from geo.read.register import read_register
+from geo.read.report import Report
+
+__all__ = ["Parks", "load_parks", "kunshan_default", "default_register_path", "programme"]
+
+
+@dataclass
+class Parks:
+    """Everything a map needs: located and joined parks, schematic areas, outline, row report."""
+
+    parks: gpd.GeoDataFrame
+    areas: gpd.GeoDataFrame
+    outline: gpd.GeoDataFrame
+    report: Report
+
+
+def default_register_path() -> Path:
+    """Path of the embedded register of 27 parks named in public reports (see PROVENANCE.md)."""
+    return Path(str(data_path("kunshan_parks_public.csv")))
+
+
+def programme() -> dict:
+    """The programme's published figures and 2025 targets, with their sources."""
+    return load_json("kunshan_programme.json")
+
+
+def load_parks(source: str | Path, *, sheet: str | None = None, datum: str = "wgs84") -> Parks:
+    """Read, locate and join a register on the Kunshan gazetteer and outline.
+
+    ``datum`` is the datum of the file's coordinates (see :func:`geo.read_register`); parks are WGS-84.
+
+    >>> data = load_parks(default_register_path())
+    >>> len(data.parks), data.parks.crs.to_epsg(), data.report.ok
+    (27, 4326, True)
+    """
+    register = read_register(source, sheet=sheet, datum=datum)
+    gazetteer, outline = kunshan_gazetteer(), kunshan_outline()
+    areas = town_areas(gazetteer, outline)
+    parks = join_parks(locate_parks(register, gazetteer=gazetteer, outline=outline), areas)
+    return Parks(parks=parks, areas=areas, outline=outline, report=register.report)
+
+
+def kunshan_default() -> Parks:
+    """The embedded Kunshan default (27 public parks)."""
+    return load_parks(default_register_path())

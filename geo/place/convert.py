@@ -1,0 +1,198 @@
+"""Convert the coordinates of a table file between datums, keeping everything else as it is."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from geo.read import units
+from geo.read.register import header_index  # the same header detection as reading a register
+from geo.read.files import FORMATS, csv_delimiter, csv_text, decode_text, read_rows
+from geo.write.atomic import atomic_write
+from geo.registry import column_fields
+from geo.place.datum import convert, convert_geometries, parse_datum
+from geo.errors import RegisterError
+
+__all__ = ["convert_file", "ConversionSummary"]
+
+
+class ConversionSummary(dict):
+    """``{"converted": n, "skipped_rows": [row numbers whose coordinates could not be read]}``."""
+
+
+def convert_file(source: str | Path, output: str | Path, *, from_datum: str, to_datum: str,
+                 sheet: str | None = None) -> ConversionSummary:
+    """Convert the lon/lat columns (any alias: 经度/lon/lng/longitude, 纬度/lat/latitude) of a CSV, XLSX or
+    GeoJSON table from one datum to another; every other column, row and the row order stay as they are.
+    A 坐标系/datum column, when present, gives each row's own source datum and is set to ``to_datum``.
+
+    CSV keeps its encoding (UTF-8, with BOM if it had one, or GB18030); an Excel workbook keeps its
+    sheets, formats and formulas (only coordinate cells change); GeoJSON Point geometries are converted
+    too. Rows whose coordinates are empty or unreadable are left unchanged and listed in the summary.
+    The output is written atomically.
+    """
+    source, output = Path(source), Path(output)
+    from_datum, to_datum = parse_datum(from_datum), parse_datum(to_datum)
+    kind = FORMATS.get(source.suffix.casefold())
+    if kind not in ("csv", "xlsx", "geojson"):
+        raise RegisterError(f"{source}: convert reads .csv, .xlsx or .geojson files, not {source.suffix!r}")
+    if output.suffix.casefold() != source.suffix.casefold():
+        raise RegisterError(f"{output}: the output must have the input's type ({source.suffix})")
+    writer = {"csv": _convert_csv, "xlsx": _convert_xlsx, "geojson": _convert_geojson}[kind]
+    return writer(source, output, from_datum, to_datum, sheet)
+
+
+def _coordinate_columns(header: list, source: Path) -> tuple[int, int, int | None]:
+    """Positions of the lon, lat and (when present) datum columns."""
+    known = column_fields()
+    found = {}
+    for position, cell in enumerate(header):
+        stem = units.split_header_unit(str(cell))[0] if cell is not None else ""
+        field = known.get(stem, (None,))[0]
+        if field in ("lon", "lat", "datum"):
+            found.setdefault(field, position)
+    if not {"lon", "lat"} <= set(found):
+        raise RegisterError(f"{source}: no longitude and latitude columns (经度/lon, 纬度/lat) in the header "
+                            f"{[c for c in header if c is not None]}")
+    return found["lon"], found["lat"], found.get("datum")
+
+
+def _sources(names: pd.Series, rows: list[int], from_datum: str) -> pd.Series:
+    """Source datum per row: the row's own (a 坐标系 column), else ``from_datum``; an unknown name is an
+    error naming its rows."""
+    text = names.astype("string").str.strip().replace("", pd.NA)
+    known, unknown = {}, []
+    for value in text.dropna().unique():  # a few distinct names, not rows
+        try:
+            known[value] = parse_datum(value)
+        except RegisterError:
+            unknown.append(value)
+    if unknown:
+        bad = text.isin(unknown).to_numpy()
+        where = ", ".join(f"row {row}: {value!r}" for row, value in zip(pd.Series(rows)[bad], text[bad]))
+        raise RegisterError(f"unknown datum in the 坐标系/datum column ({where}); allowed: wgs84, gcj02, bd09 "
+                            f"/ 坐标系无法识别")
+    return text.map(known).astype("object").where(text.notna(), from_datum)
+
+
+def _converted(lon_cells: list, lat_cells: list, datum_cells: list, rows: list[int], from_datum: str,
+               to_datum: str):
+    """(lon, lat, ok mask) of cell values read as degrees and converted; a row's own datum (a 坐标系
+    column) wins over ``from_datum``."""
+    lon = pd.to_numeric(pd.Series(lon_cells, dtype="object").astype("string").str.strip(), errors="coerce")
+    lat = pd.to_numeric(pd.Series(lat_cells, dtype="object").astype("string").str.strip(), errors="coerce")
+    lon, lat = lon.to_numpy(dtype="float64", na_value=np.nan), lat.to_numpy(dtype="float64", na_value=np.nan)
+    sources = _sources(pd.Series(datum_cells, dtype="object"), rows, from_datum)
+    ok = np.isfinite(lon) & np.isfinite(lat)
+    out_lon, out_lat = lon.copy(), lat.copy()
+    for source in sources.unique():  # at most three datums
+        rows = ok & (sources == source).to_numpy()
+        if rows.any():
+            out_lon[rows], out_lat[rows] = convert(lon[rows], lat[rows], source, to_datum)
+    return out_lon, out_lat, ok
+
+
+def _cell(cells: list, position: int):
+    return cells[position] if position < len(cells) else None
+
+
+def _header_position(rows) -> int:
+    filled = [(n, c) for n, c in rows if any(x is not None and str(x).strip() for x in c)]
+    return filled[header_index(filled)][0] if filled else 1
+
+
+def _convert_csv(source: Path, output: Path, from_datum: str, to_datum: str, sheet) -> ConversionSummary:
+    data = source.read_bytes()
+    text, encoding = csv_text(data, str(source))  # written back in the same encoding, BOM or not
+    if encoding == "utf-8-sig" and not data.startswith(b"\xef\xbb\xbf"):
+        encoding = "utf-8"
+    delimiter = csv_delimiter(text)
+    records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    header_number = _header_position(list(enumerate(records, start=1)))
+    lon_at, lat_at, datum_at = _coordinate_columns(records[header_number - 1], source)
+    body = records[header_number:]
+    lon, lat, ok = _converted([_cell(r, lon_at) for r in body], [_cell(r, lat_at) for r in body],
+                              [_cell(r, datum_at) if datum_at is not None else None for r in body],
+                              list(range(header_number + 1, len(records) + 1)), from_datum, to_datum)
+    for record, x, y, good in zip(body, lon, lat, ok):  # writing rows back is per row by nature
+        if good:
+            record[lon_at], record[lat_at] = repr(float(x)), repr(float(y))
+            if datum_at is not None and datum_at < len(record):
+                record[datum_at] = to_datum
+    buffer = io.StringIO(newline="")
+    csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n" if "\r\n" in text else "\n").writerows(records)
+    atomic_write(output, buffer.getvalue().encode(encoding))
+    skipped = [header_number + 1 + i for i, (r, good) in enumerate(zip(body, ok)) if not good and any(r)]
+    return ConversionSummary(converted=int(ok.sum()), skipped_rows=skipped)
+
+
+def _convert_xlsx(source: Path, output: Path, from_datum: str, to_datum: str, sheet) -> ConversionSummary:
+    import openpyxl
+
+    rows = read_rows(source, sheet).rows  # values (cached results), to find the header and read numbers
+    header_number = _header_position(rows)
+    lon_at, lat_at, datum_at = _coordinate_columns(rows[header_number - 1][1], source)
+    body = rows[header_number:]
+    lon, lat, ok = _converted([_cell(c, lon_at) for _, c in body], [_cell(c, lat_at) for _, c in body],
+                              [_cell(c, datum_at) if datum_at is not None else None for _, c in body],
+                              [number for number, _ in body], from_datum, to_datum)
+    book = openpyxl.load_workbook(source)  # formulas and formats kept
+    ws = book[sheet] if sheet else next(w for w in book.worksheets if w.sheet_state == "visible")
+    for (number, _), x, y, good in zip(body, lon, lat, ok):
+        if good:
+            ws.cell(row=number, column=lon_at + 1).value = float(x)
+            ws.cell(row=number, column=lat_at + 1).value = float(y)
+            if datum_at is not None:
+                ws.cell(row=number, column=datum_at + 1).value = to_datum
+    buffer = io.BytesIO()
+    book.save(buffer)
+    atomic_write(output, buffer.getvalue())
+    skipped = [number for (number, cells), good in zip(body, ok) if not good and any(c is not None for c in cells)]
+    return ConversionSummary(converted=int(ok.sum()), skipped_rows=skipped)
+
+
+def _convert_geojson(source: Path, output: Path, from_datum: str, to_datum: str, sheet) -> ConversionSummary:
+    """Geometries (z kept) and lon/lat properties (any alias) of every feature, each feature by its own
+    datum property when it has one."""
+    from shapely import from_geojson, to_geojson
+
+    data = json.loads(decode_text(source.read_bytes(), str(source)))
+    features = data.get("features") if isinstance(data, dict) else None
+    if not isinstance(features, list):
+        raise RegisterError(f"{source}: not a GeoJSON FeatureCollection (no 'features' list)")
+    features = [f if isinstance(f, dict) else {} for f in features]
+    properties = [f.get("properties") or {} for f in features]
+    keys = list(dict.fromkeys(key for props in properties for key in props))
+    fields = {column_fields().get(units.split_header_unit(str(k))[0], (None,))[0]: k for k in reversed(keys)}
+    numbers = list(range(1, len(features) + 1))
+    datum_key = fields.get("datum")
+    sources = _sources(pd.Series([p.get(datum_key) for p in properties], dtype="object"), numbers, from_datum)
+
+    with_geometry = [i for i, f in enumerate(features) if f.get("geometry")]
+    for source_datum in sources.iloc[with_geometry].unique():  # at most three datums
+        chosen = [i for i in with_geometry if sources.iloc[i] == source_datum]
+        shapes = from_geojson([json.dumps(features[i]["geometry"]) for i in chosen])
+        for i, shape in zip(chosen, convert_geometries(shapes, source_datum, to_datum)):
+            features[i]["geometry"] = json.loads(to_geojson(shape))
+
+    converted = np.zeros(len(features), dtype=bool)
+    if "lon" in fields and "lat" in fields:
+        lon, lat, converted = _converted([p.get(fields["lon"]) for p in properties],
+                                         [p.get(fields["lat"]) for p in properties],
+                                         [p.get(datum_key) for p in properties], numbers, from_datum, to_datum)
+        for props, x, y, good in zip(properties, lon, lat, converted):
+            if good:
+                props[fields["lon"]], props[fields["lat"]] = float(x), float(y)
+    if datum_key:
+        for feature, props, index in zip(features, properties, numbers):
+            if feature.get("geometry") or converted[index - 1]:
+                props[datum_key] = to_datum
+    located = {i for i in with_geometry} | {i for i in range(len(features)) if converted[i]}
+    skipped = [n for n in numbers if n - 1 not in located]
+    atomic_write(output, json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8"))
+    return ConversionSummary(converted=len(located), skipped_rows=skipped)

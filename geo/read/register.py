@@ -1,0 +1,299 @@
+"""Read a park register (CSV, XLSX, GeoJSON, Parquet) into a typed table and a row report."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from geo.read import units
+from geo.read.files import read_rows
+from geo.registry import column_fields, field_kinds, fold, lookup_table, sectors, statuses
+from geo.place.datum import parse_datum
+from geo.place.gazetteer import PRECISION_RADIUS_M
+from geo.errors import RegisterError
+from geo.read.report import Report
+
+__all__ = ["Register", "read_register", "header_index", "FIELDS"]
+
+#: Canonical fields of a register table, always present (NA where the file has no such column).
+FIELDS = ["id", "name", "name_en", "name_zh_hant", "sector", "sector_detail", "town", "status", "year", "investment",
+          "floor_area", "land", "output", "available", "lon", "lat", "datum", "precision", "address", "address_en",
+          "address_zh_hant", "description", "description_en", "description_zh_hant", "website", "contact", "source",
+          "source_date", "note"]
+_AMOUNTS = ["investment", "floor_area", "land", "output", "available"]
+_DATES = {"year": units.parse_years, "source_date": units.parse_dates}  # field -> reader
+_TOTALS = re.compile(r"^(?:合计|总计|小计|共计|总和|(?:total|subtotal|sum)\b)", re.IGNORECASE)
+_NOTES = re.compile(r"^(?:注|备注|说明|数据来源|资料来源|来源|note|notes|source)\s*[:：]|^\*", re.IGNORECASE)
+_HEADER_SCAN_ROWS = 20
+#: Column names the tool itself adds; a register column so named is read as "<name> (column N)".
+_RESERVED = {"row", "geometry", "index_right", "host", "uncertainty_m", "located_by", "lon_input", "lat_input",
+             "datum_input", "area"}
+
+
+@dataclass
+class Register:
+    """A register read from a file.
+
+    ``table`` has one row per accepted record: column ``row`` (row number in the file), the
+    :data:`FIELDS` (amounts in 亿元 / 万㎡ / 亩, ``year`` Int64, ``lon``/``lat`` in degrees) and any
+    other column of the file under its own header. ``columns`` maps each field to the header it came from.
+    """
+
+    table: pd.DataFrame
+    report: Report
+    columns: dict[str, str] = field(default_factory=dict)
+
+    def column_of(self, name: str) -> str:
+        """Header as the user wrote it for a field (the field name when the file has none)."""
+        return self.columns.get(name, name)
+
+
+def read_register(source: str | Path, *, sheet: str | None = None, datum: str = "wgs84") -> Register:
+    """Read a register file: headers in Chinese or English, units, every row accounted for.
+
+    Parameters
+    ----------
+    source : path of a .csv (UTF-8, UTF-8 with BOM, GBK/GB18030), .xlsx (first visible sheet),
+        .geojson (Point features) or .parquet file.
+    sheet : name of the Excel sheet to read instead of the first visible one.
+    datum : datum of the file's coordinates (``wgs84``, ``gcj02``, ``bd09`` or an alias such as 高德, 百度);
+        a 坐标系/datum column overrides it row by row. Coordinates are converted when parks are located.
+
+    Returns
+    -------
+    Register
+        Accepted rows in ``table``; rejected and skipped rows and warnings in ``report``.
+
+    Raises
+    ------
+    RegisterError
+        When the file cannot be read at all (unknown type, undecodable, no name column).
+    """
+    file_datum = parse_datum(datum)
+    rows, kind, notes = read_rows(Path(source), sheet)
+    rows = [(number, cells) for number, cells in rows if any(_filled(c) for c in cells)]
+    if not rows:
+        raise RegisterError(f"{source}: the file holds no rows / 文件为空")
+    header_at = 0 if kind in ("geojson", "parquet") else header_index(rows)
+    header_number, header_cells = rows[header_at]
+    data = rows[header_at + 1:]
+    headers, header_warnings = _unique_headers(header_cells, max((len(c) for _, c in data), default=0))
+    raw = pd.DataFrame([cells + [None] * (len(headers) - len(cells)) for _, cells in data],
+                       columns=headers, dtype="string")
+    raw = raw.apply(lambda col: col.str.strip()).mask(lambda f: f == "")
+    raw.insert(0, "row", pd.Series([number for number, _ in data], dtype="int64"))
+
+    report = Report(source=str(source), rows_read=len(raw), parks=len(raw))
+    report.add_warnings(header_warnings)
+    mapping, mapping_warnings = _map_headers(headers)
+    report.add_warnings(mapping_warnings)
+    if "name" not in mapping:
+        expected = ", ".join(["园区名称", "名称", "name"])
+        raise RegisterError(f"{source}: no park-name column in the header (row {header_number}: "
+                            f"{', '.join(map(str, headers))}); expected one of: {expected} / 缺少园区名称列")
+
+    skipped = _skipped_rows(raw)
+    report.skipped = [{"row": int(r), "reason": why} for r, why in zip(raw.loc[skipped.notna(), "row"],
+                                                                        skipped.dropna())]
+    report.parks -= len(report.skipped)
+    raw = raw[skipped.isna()]
+
+    table, problems, warnings = _typed_table(raw, mapping, file_datum)
+    placed = raw.loc[table["town"].notna().to_numpy() | table["address"].notna().to_numpy(), "row"]
+    cell_problems, cell_warnings = _cell_notes(notes, headers, raw["row"], placed)
+    report.add_warnings(pd.concat([warnings, cell_warnings], ignore_index=True))
+    problems = pd.concat([problems, cell_problems], ignore_index=True)
+    report.add_rejected(problems)
+    table = table[~table["row"].isin(problems["row"])].reset_index(drop=True)
+    columns = {name: header for name, (header, _) in mapping.items()}
+    return Register(table=table, report=report, columns=columns)
+
+
+def _cell_notes(notes, headers: list[str], rows: pd.Series, placed: pd.Series) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The reader's cell notes on data rows as (problems, warnings) tables with header names; a note
+    that rejects "unless placed" is dropped for rows that name a town or address."""
+    frame = pd.DataFrame(notes, columns=["row", "position", "value", "message", "reject"])
+    frame = frame.loc[frame["row"].isin(rows)]
+    unless = frame["reject"].eq("unless_placed")
+    frame = frame.loc[~(unless & frame["row"].isin(placed))]
+    frame = frame.assign(column=[headers[p] if p < len(headers) else f"column {p + 1}" for p in frame["position"]])
+    reject = frame["reject"].astype(bool)
+    problems = frame.loc[reject].rename(columns={"message": "reason"})[["row", "column", "value", "reason"]]
+    return problems, frame.loc[~reject, ["row", "column", "value", "message"]]
+
+
+def _filled(cell) -> bool:
+    return cell is not None and str(cell).strip() != ""
+
+
+def header_index(rows) -> int:
+    """Index of the header row: the first of the top rows naming two known fields (title rows above it)."""
+    known = column_fields()
+    for index, (_, cells) in enumerate(rows[:_HEADER_SCAN_ROWS]):
+        names = {known[units.split_header_unit(str(c))[0]][0] for c in cells
+                 if _filled(c) and units.split_header_unit(str(c))[0] in known}
+        if len(names) >= 2:
+            return index
+    return 0
+
+
+def _unique_headers(cells: list, width: int) -> tuple[list[str], pd.DataFrame]:
+    headers: list[str] = []
+    warnings = []
+    for position in range(max(len(cells), width)):
+        cell = cells[position] if position < len(cells) else None
+        name = str(cell).strip() if _filled(cell) else f"column {position + 1}"
+        if name in _RESERVED:
+            name = f"{name} (column {position + 1})"
+        if name in headers:
+            given, name = name, f"{name} ({position + 1})"
+            while name in headers:  # the new name may itself be taken ("名称 (3)" typed by the user)
+                name = f"{name}'"
+            warnings.append({"row": None, "column": given, "value": given,
+                             "message": f"duplicate column name; this one read as '{name}' / 列名重复"})
+        headers.append(name)
+    return headers, pd.DataFrame(warnings, columns=["row", "column", "value", "message"])
+
+
+def _map_headers(headers: list[str]) -> tuple[dict[str, tuple[str, str | None]], pd.DataFrame]:
+    """field -> (header, unit from the header)."""
+    known = column_fields()
+    mapping: dict[str, tuple[str, str | None]] = {}
+    warnings = []
+    for header in headers:
+        stem, unit = units.split_header_unit(header)
+        found = known.get(stem) or known.get(fold(header))
+        if found is None:
+            continue
+        name, fixed_unit = found
+        if name in mapping:
+            warnings.append({"row": None, "column": header, "value": header,
+                             "message": f"a second column for {name!r}; {mapping[name][0]!r} is used "
+                                        f"/ 重复的 {name} 列，使用 {mapping[name][0]!r}"})
+            continue
+        mapping[name] = (header, fixed_unit or unit)
+    return mapping, pd.DataFrame(warnings, columns=["row", "column", "value", "message"])
+
+
+def _skipped_rows(raw: pd.DataFrame) -> pd.Series:
+    """Reason per row for totals and note rows (NA for data rows)."""
+    if raw.empty:
+        return pd.Series(pd.NA, index=raw.index, dtype="string")
+    cells = raw.drop(columns="row").to_numpy(dtype=object, na_value=None)
+    filled = cells != None  # noqa: E711 (element-wise)
+    first = pd.Series(cells[np.arange(len(cells)), filled.argmax(axis=1)], index=raw.index)
+    first = first.fillna("").astype("string")
+    first = first.str.normalize("NFKC").str.replace(r"\s", "", regex=True)
+    reason = pd.Series(pd.NA, index=raw.index, dtype="string")
+    reason = reason.mask(first.str.contains(_TOTALS), "totals row / 合计行")
+    return reason.mask(reason.isna() & first.str.contains(_NOTES), "note row / 注释行")
+
+
+def _typed_table(raw: pd.DataFrame, mapping, file_datum: str) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Typed fields, problems (rows to reject) and warnings, column by column."""
+    table = pd.DataFrame({"row": raw["row"]})
+    problems: list[pd.DataFrame] = []
+    warnings: list[pd.DataFrame] = []
+
+    def cells(name):
+        header = mapping.get(name, (None,))[0]
+        return (raw[header] if header else pd.Series(pd.NA, index=raw.index, dtype="string")), header
+
+    def collect(parsed: units.ParsedColumn, values: pd.Series, header: str | None):
+        problems.append(_issues(raw["row"], header, values, parsed.problems, "reason"))
+        warnings.append(_issues(raw["row"], header, values, parsed.notes, "message"))
+
+    for name in FIELDS:
+        values, header = cells(name)
+        if name in _AMOUNTS:
+            parsed = units.parse_amounts(values, field_kinds()[name], mapping.get(name, (None, None))[1],
+                                         column=header or name)
+            collect(parsed, values, header)
+            table[name] = parsed.values
+        elif name in _DATES:
+            parsed = _DATES[name](values)
+            collect(parsed, values, header)
+            table[name] = parsed.values
+        elif name in ("lon", "lat"):
+            continue
+        elif name == "precision":
+            folded = units.fold_series(values)
+            unknown = folded.notna() & ~folded.isin(PRECISION_RADIUS_M)
+            problems.append(_issues(raw["row"], header, values, pd.Series(
+                f"unknown precision (allowed: {', '.join(PRECISION_RADIUS_M)}) / 定位精度无法识别",
+                index=raw.index, dtype="string").where(unknown), "reason"))
+            table[name] = folded.where(~unknown)
+        elif name == "datum":
+            codes, unknown = _datums(values, file_datum)
+            problems.append(_issues(raw["row"], header, values, pd.Series(
+                "unknown datum (allowed: wgs84, gcj02, bd09) / 坐标系无法识别", index=raw.index,
+                dtype="string").where(unknown), "reason"))
+            table[name] = codes
+        else:
+            table[name] = values.astype("string")
+
+    (lon, lon_header), (lat, lat_header) = cells("lon"), cells("lat")
+    parsed_lon, parsed_lat = units.parse_coordinates(lon, lat)
+    collect(parsed_lon, lon, lon_header or "lon")
+    collect(parsed_lat, lat, lat_header or "lat")
+    table["lon"], table["lat"] = parsed_lon.values, parsed_lat.values
+
+    name_values, name_header = cells("name")
+    problems.append(_issues(raw["row"], name_header, name_values,
+                            pd.Series("park name is empty / 园区名称为空", index=raw.index, dtype="string")
+                            .where(name_values.isna()), "reason"))
+
+    for name, vocabulary, empty_code in (("sector", sectors(), "other"), ("status", statuses(), None)):
+        values, header = cells(name)
+        codes, unknown = _codes(values, vocabulary)
+        if empty_code:
+            codes = codes.fillna(empty_code)
+        label = "sector" if name == "sector" else "status"
+        message = pd.Series(f"unknown {label}, shown as 'other' / 未知{'产业' if name == 'sector' else '状态'}，归为“其他”",
+                            index=raw.index, dtype="string").where(unknown)
+        warnings.append(_issues(raw["row"], header, values, message, "message"))
+        table[name] = codes
+
+    extras = [c for c in raw.columns if c != "row" and c not in {h for h, _ in mapping.values()}]
+    kept = raw[extras].rename(columns={c: f"{c} (extra)" for c in extras if c in set(FIELDS) | _RESERVED})
+    table = pd.concat([table, kept], axis=1)
+    return table, pd.concat(problems, ignore_index=True), pd.concat(warnings, ignore_index=True)
+
+
+def _datums(values: pd.Series, default: str) -> tuple[pd.Series, pd.Series]:
+    """Datum per row (the file's default where empty) and the mask of unreadable names."""
+    names = {}
+    for value in values.dropna().unique():  # a few distinct names, not rows
+        try:
+            names[value] = parse_datum(value)
+        except RegisterError:
+            names[value] = pd.NA
+    parsed = values.map(names).astype("string")
+    return parsed.fillna(default).where(values.isna() | parsed.notna(), pd.NA), values.notna() & parsed.isna()
+
+
+def _codes(values: pd.Series, vocabulary: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """Registry code per value (matched on code, 中文, English or alias; a compound like 'A/B' by its
+    first part); unknown non-empty values become 'other'. Returns (codes, unknown mask)."""
+    table = lookup_table(vocabulary)
+    folded = units.fold_series(values)
+    codes = folded.map(table)
+    first_part = folded.str.split(r"[/、,;；]", regex=True).str[0]
+    codes = codes.fillna(first_part.map(table)).astype("string")
+    unknown = folded.notna() & codes.isna()
+    return codes.mask(unknown, "other"), unknown
+
+
+def _issues(rows: pd.Series, header: str | None, values: pd.Series, messages: pd.Series, key: str) -> pd.DataFrame:
+    """Long table (row, column, value, <key>) of the non-NA messages of one column."""
+    mask = messages.reindex(rows.index).notna().to_numpy()
+    return pd.DataFrame({
+        "row": rows.to_numpy()[mask],
+        "column": header or "",
+        "value": values.reindex(rows.index).astype(object).to_numpy()[mask],
+        key: messages.reindex(rows.index).to_numpy()[mask],
+    })

@@ -1,0 +1,1 @@
+"""Files written by the tool: atomic writes."""

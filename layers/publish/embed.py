@@ -1,0 +1,37 @@
+"""The iframe snippet that embeds a published map in an investor portal."""
+
+from __future__ import annotations
+
+import re
+
+from layers.page.escape import escape_text
+
+__all__ = ["embed_snippet", "SANDBOX", "ALLOW"]
+
+#: Sandbox of the frame: scripts run, links may open new tabs; no allow-same-origin, so the map has an
+#: opaque origin and cannot reach the portal's cookies, storage or DOM.
+SANDBOX = "allow-scripts allow-popups allow-popups-to-escape-sandbox"
+#: Permissions the frame is given: writing (never reading) the clipboard, for the cards' "copy link".
+ALLOW = "clipboard-write"
+_URL = re.compile(r"^(https?://[^\s<>\"'`]+|[^\s<>\"'`:]+)$", re.IGNORECASE | re.ASCII)
+_ASPECT = re.compile(r"^\d{1,4}(\.\d+)?/\d{1,4}(\.\d+)?$")
+
+
+def embed_snippet(url: str, *, title: str = "昆山园区热力图 Kunshan park heatmap", aspect: str = "4/3",
+                  language: str | None = None) -> str:
+    """A responsive iframe for the map at ``url`` (an http(s) URL or a relative path), sandboxed.
+
+    >>> print(embed_snippet("https://maps.example.org/kunshan.html").splitlines()[1].strip())
+    <iframe src="https://maps.example.org/kunshan.html" title="昆山园区热力图 Kunshan park heatmap"
+    """
+    if not _URL.match(url or ""):
+        raise ValueError(f"url={url!r} must be an http(s) URL or a relative path")
+    if not _ASPECT.match(aspect):
+        raise ValueError(f"aspect={aspect!r} must look like 4/3 or 16/9")
+    if language is not None and "#" not in url:
+        url = f"{url}#lang={language}"
+    return (f'<div class="kunshan-heatmap" style="position:relative;width:100%;aspect-ratio:{aspect}">\n'
+            f'  <iframe src="{escape_text(url)}" title="{escape_text(title)}"\n'
+            f'          sandbox="{SANDBOX}" allow="{ALLOW}" referrerpolicy="no-referrer" loading="lazy"\n'
+            f'          style="position:absolute;inset:0;width:100%;height:100%;border:0"></iframe>\n'
+            f'</div>')
