@@ -1,0 +1,105 @@
+"""What each command does: one function per command over the public functions of geo and layers."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import geo
+from geo.errors import HeatmapError
+from layers.heatmap import park_heatmap
+from layers.publish.assets import fetch_assets
+from layers.publish.embed import embed_snippet
+from layers.publish.output import write_map, write_table
+
+__all__ = ["run", "COMMANDS"]
+
+
+def _say(text: str) -> None:
+    print(text, file=sys.stderr)
+
+
+def _publish(data: geo.Parks, output: Path, args: argparse.Namespace) -> int:
+    """Write the map of ``data`` and its rejected rows beside it; say what was published."""
+    m = park_heatmap(data.parks, areas=data.areas, outline=data.outline, weight=args.weight, basemap=args.basemap,
+                     heat=args.heat, bandwidth_m=args.bandwidth_m, cell_m=args.cell_m, language=args.language,
+                     cluster={"on": True, "off": False}.get(args.cluster, "auto"), programme=geo.programme(),
+                     title=args.title)
+    path = write_map(m, output, offline=args.offline)
+    rejected = output.with_name(output.stem + ".rejected.csv")
+    write_table(data.report.rejected_frame(), rejected)
+    report = data.report
+    _say(f"{report.parks} parks published, {len(report.rejected)} rows rejected, {len(report.skipped)} skipped "
+         f"of {report.rows_read} rows read")
+    if report.rejected:
+        _say(f"rejected rows: {rejected}")
+    print(path.resolve())
+    return 0
+
+
+def demo(args: argparse.Namespace) -> int:
+    return _publish(geo.kunshan_default(), args.output or Path("kunshan-heatmap.html"), args)
+
+
+def build(args: argparse.Namespace) -> int:
+    data = geo.load_parks(args.register, sheet=args.sheet, datum=args.datum)
+    return _publish(data, args.output or Path(args.register.stem + ".html"), args)
+
+
+def validate(args: argparse.Namespace) -> int:
+    report = geo.load_parks(args.register, sheet=args.sheet, datum=args.datum).report
+    print(report.to_json() if args.format == "json" else report.to_text())
+    return 0 if report.ok else 1
+
+
+def convert(args: argparse.Namespace) -> int:
+    summary = geo.convert_file(args.input, args.output, from_datum=args.source, to_datum=args.target,
+                               sheet=args.sheet)
+    _say(f"{summary['converted']} points converted from {args.source} to {args.target}")
+    if summary["skipped_rows"]:
+        _say(f"rows left unchanged (no readable coordinates): {', '.join(map(str, summary['skipped_rows']))}")
+    print(args.output.resolve())
+    return 0
+
+
+def geocode(args: argparse.Namespace) -> int:
+    table, report = geo.geocode_register(args.register, args.output, provider=args.provider, sheet=args.sheet,
+                                         datum=args.datum, cache_path=args.cache, expected_precision=args.expect,
+                                         progress=not args.no_progress)
+    counts = table["geocode_status"].value_counts().sort_index()
+    _say("; ".join(f"{status}: {n}" for status, n in counts.items())
+         + f"; to review: {int(table['review'].sum())}; rejected rows: {len(report.rejected)}")
+    print(args.output.resolve())
+    return 0
+
+
+def embed(args: argparse.Namespace) -> int:
+    print(embed_snippet(args.url, title=args.title, aspect=args.aspect, language=args.language))
+    return 0
+
+
+def assets(args: argparse.Namespace) -> int:
+    for path in fetch_assets():
+        print(path)
+    return 0
+
+
+#: Command name -> the function that runs it.
+COMMANDS = {"demo": demo, "build": build, "validate": validate, "convert": convert, "geocode": geocode,
+            "embed": embed, "assets": assets}
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the parsed command; errors a user can cause end with one line on stderr and exit code 2."""
+    try:
+        return COMMANDS[args.command](args)
+    except (HeatmapError, ValueError) as error:  # ValueError: an option the command cannot use (an output type)
+        _say(f"kunshan-heatmap: error: {error}")
+        return 2
+    except KeyboardInterrupt:
+        _say("kunshan-heatmap: interrupted; finished results are kept (a re-run resumes)")
+        return 130
+    except OSError as error:  # e.g. the output is a folder, or not writable
+        _say(f"kunshan-heatmap: error: cannot write {error.filename or ''}: {error.strerror or error}")
+        return 2
