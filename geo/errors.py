@@ -4,7 +4,7 @@ Every error a user can cause is a :class:`RegisterError` (also a ``ValueError``)
 the file, row, column and value where it can.
 """
 
-__all__ = ["HeatmapError", "RegisterError", "GazetteerError", "GeocodingError"]
+__all__ = ["HeatmapError", "RegisterError", "RegistryError", "GazetteerError", "GeocodingError"]
 
 
 class HeatmapError(Exception):
@@ -13,6 +13,10 @@ class HeatmapError(Exception):
 
 class RegisterError(HeatmapError, ValueError):
     """A register (park table) cannot be read or used as given."""
+
+
+class RegistryError(HeatmapError, ValueError):
+    """A packaged registry (a data file of geo/data or a region's data pack) lacks fields or holds unknown values."""
 
 
 class GazetteerError(HeatmapError, LookupError):

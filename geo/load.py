@@ -7,14 +7,13 @@ from pathlib import Path
 
 import geopandas as gpd
 
-from geo.registry import data_path, load_json
 from geo.analyse.areas import town_areas
-from geo.place.gazetteer import kunshan_gazetteer
 from geo.analyse.join import join_parks
-from geo.place.gazetteer import kunshan_outline
+from geo.place.gazetteer import kunshan_gazetteer, kunshan_outline
 from geo.place.locate import locate_parks
 from geo.read.register import read_register
 from geo.read.report import Report
+from geo.registry import data_path, load_json
 
 __all__ = ["Parks", "load_parks", "kunshan_default", "default_register_path", "programme"]
 
@@ -51,8 +50,8 @@ def load_parks(source: str | Path, *, sheet: str | None = None, datum: str = "wg
     register = read_register(source, sheet=sheet, datum=datum)
     gazetteer, outline = kunshan_gazetteer(), kunshan_outline()
     areas = town_areas(gazetteer, outline)
-    parks = join_parks(locate_parks(register, gazetteer=gazetteer, outline=outline), areas)
-    return Parks(parks=parks, areas=areas, outline=outline, report=register.report)
+    located = locate_parks(register, gazetteer=gazetteer, outline=outline)
+    return Parks(parks=join_parks(located.parks, areas), areas=areas, outline=outline, report=located.report)
 
 
 def kunshan_default() -> Parks:

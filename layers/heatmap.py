@@ -1,4 +1,4 @@
-"""Compose the park heatmap on a folium map: areas, outline, heat, sector layers, legend, view."""
+"""Compose the park heatmap on a folium map: basemaps, areas, outline, heat, sector layers, legends, view, app."""
 
 from __future__ import annotations
 
@@ -6,30 +6,26 @@ from typing import Literal
 
 import folium
 import geopandas as gpd
-import numpy as np
 
-from geo.analyse.density import density_grid
-from geo.analyse.join import area_totals
+from geo.analyse.mapdata import MapData, map_data
+from geo.analyse.weights import Weight
 from layers.elements.areas import TownAreas
-from layers.publish.assets import asset
 from layers.elements.basemaps import basemap as find_basemap
-from layers.elements.basemaps import companions, tile_layer, to_datum
-from layers.page.cards import CARD_FIELDS
-from layers.elements.density import DensityLegend, density_layer_for_datum
-from layers.page.app import ParkApp
-from layers.page.escape import escape_text
-from geo.analyse.weights import WEIGHTS, Weight
-from layers.elements.heat import HeatLayer, heat_points, heat_rounded
-from layers.elements.legend import Legend, weight_description
-from layers.elements.outline import CountyOutline
+from layers.elements.basemaps import companions, tile_layer
+from layers.elements.density import DensityLayer, DensityLegend
+from layers.elements.heat import HeatLayer
+from layers.elements.legend import Legend
 from layers.elements.markers import ParkMarkers
+from layers.elements.outline import CountyOutline
+from layers.page.app import LANGUAGES, ParkApp, i18n, layer_name, layer_text, page_text
+from layers.page.cards import CARD_FIELDS, check_fields
+from layers.page.escape import escape_text
+from layers.publish.assets import asset
 
-__all__ = ["park_heatmap", "TITLE", "HEATS"]
+__all__ = ["park_heatmap", "HEATS"]
 
 #: Heat styles: Leaflet.heat (pixels), the kernel density in real units, or both (density shown).
 HEATS: tuple[str, ...] = ("classic", "density", "both")
-
-TITLE = "昆山特色专业创新园区热力图 Kunshan specialised innovation parks"
 
 
 def _pinned_map(**kwargs) -> folium.Map:
@@ -44,11 +40,11 @@ def _pinned_map(**kwargs) -> folium.Map:
 def park_heatmap(parks: gpd.GeoDataFrame, *, areas: gpd.GeoDataFrame | None = None,
                  outline: gpd.GeoDataFrame | None = None, weight: Weight = "count", basemap: str = "osm",
                  m: folium.Map | None = None, title: str | None = None,
-                 card_fields: tuple[str, ...] = CARD_FIELDS, app: bool = True,
-                 language: str | None = None, heat: Literal["classic", "density", "both"] = "both",
-                 bandwidth_m: float = 2000.0, cell_m: float = 250.0, cluster: bool | str = "auto",
-                 programme: dict | None = None) -> folium.Map:
-    """The 园区热力图 of located, joined parks.
+                 card_fields: tuple[str, ...] = CARD_FIELDS, language: str | None = None,
+                 heat: Literal["classic", "density", "both"] = "both", bandwidth_m: float = 2000.0,
+                 cell_m: float = 250.0, cluster: bool | str = "auto", programme: dict | None = None) -> folium.Map:
+    """The 园区热力图 of located, joined parks, with the investor app (:class:`layers.page.app.ParkApp`): languages,
+    filters, search, permalinks, ``window.KunshanHeatmap``; every text in the reader's language.
 
     Parameters
     ----------
@@ -57,13 +53,11 @@ def park_heatmap(parks: gpd.GeoDataFrame, *, areas: gpd.GeoDataFrame | None = No
     outline : county outline; drawn with its attribution when given.
     weight : what the heat weighs: ``count``, ``investment`` (亿元), ``floor_area`` (万㎡) or ``output`` (亿元).
     basemap : one of :data:`layers.elements.basemaps.BASEMAPS`. Every overlay is converted to the basemap's
-        datum (GCJ-02 for Gaode), here and only here; the page also offers the other basemaps of that datum.
+        datum (GCJ-02 for Gaode) by :func:`geo.map_data`; the page also offers the other basemaps of that datum.
     m : an existing map to draw on (its tiles must be in the datum of ``basemap``); a new one when None.
     title : heading of the map, its panel and the page's ``<title>``, the same in every language; None: the
-        registry's title in the reader's language (:data:`TITLE` where there is no app).
-    card_fields : fields of each park card, in order (with ``app`` the page composes the card in the reader's
-        language from these fields).
-    app : add the investor app: languages, filters, permalinks, ``window.KunshanHeatmap`` (see :mod:`layers.page.app`).
+        registry's title in the reader's language.
+    card_fields : fields of each park card, in order (the page composes the card in the reader's language).
     language : language the page opens in: ``zh-Hans`` (default), ``zh-Hant`` or ``en``.
     heat : ``classic`` (Leaflet.heat: radius in pixels, no value scale), ``density`` (a kernel density
         computed in UTM 51N metres, legend in parks/km² or 亿元/km², the same at every zoom) or ``both``
@@ -77,72 +71,78 @@ def park_heatmap(parks: gpd.GeoDataFrame, *, areas: gpd.GeoDataFrame | None = No
     -------
     folium.Map, its view fitted to the parks (or the outline when there are fewer than two parks).
     """
-    if weight not in WEIGHTS:
-        raise ValueError(f"weight={weight!r} is not one of {', '.join(WEIGHTS)}")
-    if parks.crs is None or parks.crs.to_epsg() != 4326:
-        raise ValueError(f"parks must be in EPSG:4326, got {parks.crs}")
-    if heat not in HEATS:
-        raise ValueError(f"heat={heat!r} is not one of {', '.join(HEATS)}")
-    grid = None
-    if heat != "classic":  # from the WGS-84 parks: the density layer shifts its own bounds to the basemap
-        carrying = bool(np.isfinite(heat_rounded(parks, weight)).any())
-        bounds = None if carrying or outline is None else tuple(float(b) for b in outline.total_bounds)
-        if carrying or bounds is not None:
-            grid = density_grid(parks, weight, bandwidth_m=bandwidth_m, cell_m=cell_m, bounds=bounds)
-    datum = find_basemap(basemap).datum
-    names = []  # (layer, what it is): the app names them in the reader's language
+    language = _check(heat, language, card_fields)
+    item = find_basemap(basemap)
+    data = map_data(parks, areas=areas, outline=outline, weight=weight, datum=item.datum, density=heat != "classic",
+                    bandwidth_m=bandwidth_m, cell_m=cell_m)
+    names = []  # (layer, what it is): named in the page's opening language here, in the reader's by the page
     if m is None:
         m = _pinned_map()
-        for index, item in enumerate(companions(basemap)):
-            names.append((tile_layer(item, show=index == 0).add_to(m), {"key": f"basemap.{item.name}"}))
-    area_layer = None
-    if areas is not None:
-        area_layer = TownAreas(to_datum(area_totals(parks, areas), datum)).add_to(m)
-        names.append((area_layer, {"key": "layer.areas"}))
-    if outline is not None:
-        outline = to_datum(outline, datum)
-        names.append((CountyOutline(outline).add_to(m), {"key": "layer.outline"}))
-    parks = to_datum(parks, datum)
-    points = heat_points(parks, weight)
-    heat_layer = HeatLayer(points, show=heat == "classic").add_to(m) if heat != "density" else None
-    if heat_layer is not None:
-        names.append((heat_layer, {"key": "layer.heat"}))
-    density_layer = None
-    if grid is not None:
-        density_layer = density_layer_for_datum(grid, datum).add_to(m)
-        DensityLegend(density_layer).add_to(m)
-        names.append((density_layer, {"density": weight}))
-    markers = ParkMarkers(parks, card_fields=card_fields, heat=heat_rounded(parks, weight), cluster=cluster,
-                          app_cards=app)
-    markers.add_to(m)
+        for index, other in enumerate(companions(basemap)):
+            names.append(_named(m, lambda name: tile_layer(other, name=name, show=index == 0),
+                                {"key": f"basemap.{other.name}"}, language))
+    layers = _overlays(m, data, heat, language, names)
+    markers = ParkMarkers(data.parks, card_fields=card_fields, cluster=cluster, language=language).add_to(m)
     names.extend(markers.names)
-    located = int(parks["precision"].ne("city").sum())
-    legend = {"weight": weight, "carrying": len(points), "total": len(parks), "city": len(parks) - located,
-              "ramp": grid is None}
-    control = folium.LayerControl(collapsed=True)
-    app_element = ParkApp(parks, heat=heat_layer, areas=area_layer, density=density_layer, control=control,
-                          names=names, language=language, programme=programme, legend=legend,
-                          title=title) if app else None
-    notes = ["镇/板块范围为示意，非法定边界 / Town areas are schematic, not legal boundaries"]
-    if located < len(parks):
-        notes.append(f"{len(parks) - located}个园区仅知在昆山市内，不计入热力 / {len(parks) - located} parks "
-                     f"known only at city level are not in the heat")
-    if len(parks) == 0:
-        notes.append("没有园区数据 / No park data")
-    heading = title or (app_element.title if app_element is not None else TITLE)
     if not m.get_root().title:  # the page's <title>: the browser tab, bookmarks, shared links, screen readers
-        m.get_root().title = escape_text(heading)
-    Legend(title=heading, weight_text=weight_description(weight, len(points), len(parks)), notes=notes,
-           ramp=grid is None).add_to(m)
-    control.add_to(m)
-    _fit(m, parks, outline)
-    if app_element is not None:  # last: a permalink's view wins over the fitted one
-        app_element.add_to(m)
+        m.get_root().title = escape_text(title or page_text("title", language))
+    legend = Legend().add_to(m)
+    control = folium.LayerControl(collapsed=True).add_to(m)
+    _fit(m, data)
+    ParkApp(markers, **layers, legend=legend, control=control, names=names, language=language, programme=programme,
+            legend_facts=_legend_facts(data), title=title).add_to(m)  # last: a permalink's view wins
     return m
 
 
-def _fit(m: folium.Map, parks: gpd.GeoDataFrame, outline: gpd.GeoDataFrame | None) -> None:
-    frame = parks if len(parks) >= 2 or outline is None else outline
+def _check(heat: str, language: str | None, card_fields: tuple[str, ...]) -> str:
+    """The page's opening language, once ``heat``, ``language`` and ``card_fields`` are known to be allowed."""
+    if heat not in HEATS:
+        raise ValueError(f"heat={heat!r} is not one of {', '.join(HEATS)}")
+    language = language or i18n()["default"]
+    if language not in LANGUAGES:
+        raise ValueError(f"language={language!r} is not one of {', '.join(LANGUAGES)}")
+    check_fields(card_fields)
+    return language
+
+
+def _named(m: folium.Map, make, spec: dict, language: str) -> tuple:
+    """(layer, spec): the layer ``make(name)`` gives, named by ``spec`` in ``language``, added to ``m``."""
+    return make(layer_name(spec, language)).add_to(m), spec
+
+
+def _overlays(m: folium.Map, data: MapData, heat: str, language: str, names: list) -> dict:
+    """Areas, outline, classic heat and density surface (each when there is one), added to ``m`` and named in
+    ``names``: the :class:`~layers.page.app.ParkApp` inputs they are."""
+    found = {"areas": None, "outline": None, "heat": None, "density": None, "density_legend": None}
+    if data.areas is not None:
+        names.append(_named(m, lambda name: TownAreas(data.areas, name=name), {"key": "layer.areas"}, language))
+        found["areas"] = names[-1][0]
+    if data.outline is not None:
+        names.append(_named(m, lambda name: CountyOutline(data.outline, name=name), {"key": "layer.outline"},
+                            language))
+        found["outline"] = names[-1][0]
+    if heat != "density":
+        names.append(_named(m, lambda name: HeatLayer(data.heat, name=name, show=heat == "classic"),
+                            {"key": "layer.heat"}, language))
+        found["heat"] = names[-1][0]
+    if data.density is not None:
+        spec = {"density": data.weight}
+        alt = layer_text(spec, language)
+        names.append(_named(m, lambda name: DensityLayer(data.density, name=name, alt=alt), spec, language))
+        found["density"] = names[-1][0]
+        found["density_legend"] = DensityLegend(found["density"]).add_to(m)
+    return found
+
+
+def _legend_facts(data: MapData) -> dict:
+    """What the map legend says, as data: the weight, parks in the heat, parks in all, parks at city level, and
+    whether the classic heat's colour ramp is shown (no density surface)."""
+    return {"weight": data.weight, "carrying": len(data.heat), "total": len(data.parks),
+            "city": len(data.parks) - data.located, "ramp": data.density is None}
+
+
+def _fit(m: folium.Map, data: MapData) -> None:
+    frame = data.parks if len(data.parks) >= 2 or data.outline is None else data.outline
     if len(frame) == 0:
         return
     west, south, east, north = frame.to_crs("EPSG:4326").total_bounds

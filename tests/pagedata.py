@@ -1,4 +1,4 @@
-"""Read the park data a rendered page embeds, and compose cards and tooltips as its script does."""
+"""Read the one JSON payload a rendered page embeds (the app's configuration and the parks' records)."""
 
 from __future__ import annotations
 
@@ -11,29 +11,27 @@ def _at(column: dict, i: int):
     return None if code < 0 else column["values"][code]
 
 
-def _card(data: dict, i: int) -> str:
-    html = '<div class="kh-card"><b class="kh-card-name">' + _at(data["name"], i) + "</b>"
-    english = _at(data["name_en"], i)
-    if english is not None:
-        html += '<br><span class="kh-card-name-en">' + english + "</span>"
-    html += "<table>"
-    for label, column in zip(data["labels"], data["fields"]):
-        value = _at(column, i)
-        if value is not None:
-            html += "<tr><th>" + label + "</th><td>" + value + "</td></tr>"
-    return html + "</table></div>"
+def page_payload(page: str) -> dict:
+    """The JSON object of ``var payload = {...};`` in the app's script: ``config`` and ``parks``."""
+    (found,) = re.findall(r"var payload = (\{.*?\});\n", page)
+    return json.loads(found)
 
 
 def page_data(page: str) -> dict:
-    """The JSON object of ``var d = {...};`` in the park-marker script."""
-    return json.loads(re.search(r"var d = (\{.*?\});\n", page)[1])
+    """The parks' records of the payload (columns, the repeated texts dictionary-encoded)."""
+    return page_payload(page)["parks"]
 
 
 def page_parks(page: str) -> list[dict]:
-    """One dict per park: lat, lon, lat0, lon0, radius, sector, precision, colour, card, tooltip."""
+    """One dict per park: id, name, name_en, lat, lon, lat0, lon0, radius, sector, precision, colour, heat."""
     data = page_data(page)
-    return [{"lat": data["lat"][i], "lon": data["lon"][i], "lat0": data["lat0"][i], "lon0": data["lon0"][i],
+    return [{"id": data["id"][i], "name": _at(data["name"], i), "name_en": _at(data["name_en"], i),
+             "lat": data["lat"][i], "lon": data["lon"][i], "lat0": data["lat0"][i], "lon0": data["lon0"][i],
              "radius": data["radius"][i], "sector": _at(data["sector"], i), "precision": _at(data["precision"], i),
-             "colour": _at(data["colour"], i), "card": _card(data, i),
-             "tooltip": _at(data["name"], i) + " · " + (_at(data["sector_label"], i) or "")}
+             "colour": _at(data["colour"], i), "heat": data["heat"][i]}
             for i in range(len(data["lat"]))]
+
+
+def page_legend(page: str) -> dict:
+    """What the page's legend says, as data: weight, carrying, total, city, ramp."""
+    return page_payload(page)["config"]["legend"]

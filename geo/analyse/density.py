@@ -180,11 +180,9 @@ def density_grid(parks: gpd.GeoDataFrame, weight: DensityWeight = "count", *, ba
     lon, lat, w = _carried(parks, weight)
     if bounds is None:
         bounds = _default_bounds(lon, lat, float(bandwidth_m), len(parks))
-    west, south, east, north = (float(b) for b in bounds)
-    shape = _grid_shape(west, south, east, north, float(cell_m))
-    values = _kernel_sum((west, south, east, north), shape, lon, lat, w, float(bandwidth_m))
-    zh, en = DENSITY_UNITS[weight]
-    return DensityGrid(values, west, south, east, north, f"{zh} {en}", weight, float(bandwidth_m), float(cell_m),
+    bounds = tuple(float(b) for b in bounds)
+    values = _kernel_sum(bounds, _grid_shape(*bounds, float(cell_m)), lon, lat, w, float(bandwidth_m))
+    return DensityGrid(values, *bounds, " ".join(DENSITY_UNITS[weight]), weight, float(bandwidth_m), float(cell_m),
                        int(w.size), len(parks))
 
 

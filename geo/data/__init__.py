@@ -1,1 +1,2 @@
-"""Package data: the registries (sectors, statuses, columns, units) and the embedded Kunshan default (see PROVENANCE.md)."""
+"""Package data: the registries (sectors, statuses, columns, units, datums, precisions, geocoder levels) and the
+embedded Kunshan default (see PROVENANCE.md)."""

@@ -21,14 +21,14 @@ import pandas as pd
 import shapely
 
 from geo.geocode.cache import FINAL_STATUSES, GeocodeCache, cache_keys
+from geo.place.datum import convert_by_datum
 from geo.place.gazetteer import kunshan_outline
 from geo.place.offline import check_addresses, geocode_offline
+from geo.registry import precisions
 from geo.geocode.providers import AMapProvider, BaiduProvider, GeocodingError, NominatimProvider, Provider
 
-__all__ = ["geocode_addresses", "PRECISIONS", "STATUSES", "COLUMNS"]
+__all__ = ["geocode_addresses", "STATUSES", "COLUMNS"]
 
-#: Precision levels, finest first.
-PRECISIONS: tuple[str, ...] = ("exact", "road", "town", "zone", "city", "region")
 #: What can happen to an address.
 STATUSES: tuple[str, ...] = ("ok", "not_found", "ambiguous", "outside", "failed")
 #: Columns of :func:`geocode_addresses`, in order.
@@ -90,17 +90,22 @@ def geocode_addresses(addresses: pd.Series, provider: ProviderName | Provider = 
     {'precision': 'city', 'status': 'ok', 'review': True, 'datum_input': 'wgs84'}
     """
     check_addresses(addresses, "geocode_addresses")
-    if expected_precision is not None and expected_precision not in PRECISIONS[:5]:
-        raise GeocodingError(f"geocode_addresses: expected_precision={expected_precision!r} is not one of "
-                             f"{', '.join(PRECISIONS[:5])} (or None)")
-    if not isinstance(progress, bool):
-        raise GeocodingError(f"geocode_addresses: progress must be True or False, got {progress!r}")
+    _check_options(expected_precision, progress)
     resolved = _provider(provider)
     if resolved is None:
         frame = _offline_batch(addresses)
     else:
         frame = _online_batch(addresses, resolved, cache_path, progress)
     return _review(frame, expected_precision)
+
+
+def _check_options(expected_precision, progress) -> None:
+    expectable = list(precisions().index[precisions()["expectable"]])
+    if expected_precision is not None and expected_precision not in expectable:
+        raise GeocodingError(f"geocode_addresses: expected_precision={expected_precision!r} is not one of "
+                             f"{', '.join(expectable)} (or None)")
+    if not isinstance(progress, bool):
+        raise GeocodingError(f"geocode_addresses: progress must be True or False, got {progress!r}")
 
 
 def _offline_batch(addresses: pd.Series) -> pd.DataFrame:
@@ -148,10 +153,10 @@ def _online_batch(addresses: pd.Series, provider: Provider, cache_path, progress
                 bar.advance()
         table = cache.lookup(provider.name, unique)
     rows = table.reindex(keys.fillna("").to_numpy()).set_axis(addresses.index)
-    lon, lat = _to_wgs84(rows["lon"], rows["lat"], rows["datum"])
+    lon, lat = convert_by_datum(rows["lon"], rows["lat"], rows["datum"], "wgs84")
     asked = rows["status"].notna()
     return pd.DataFrame({
-        "lon": lon, "lat": lat,
+        "lon": pd.Series(lon, index=rows.index), "lat": pd.Series(lat, index=rows.index),
         "precision": rows["precision"].astype("string"),
         "source": pd.Series(provider.name, index=rows.index, dtype="string").where(asked),
         "status": rows["status"].astype("string").fillna("not_found"),
@@ -160,21 +165,6 @@ def _online_batch(addresses: pd.Series, provider: Provider, cache_path, progress
         "datum_input": rows["datum"].astype("string"),
         "lon_input": rows["lon"].astype("float64"), "lat_input": rows["lat"].astype("float64"),
     }, index=rows.index)
-
-
-def _to_wgs84(lon: pd.Series, lat: pd.Series, datum: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Coordinates converted from each row's datum to WGS-84 (degrees), one vectorised call per datum."""
-    x = lon.to_numpy(dtype="float64", na_value=np.nan, copy=True)
-    y = lat.to_numpy(dtype="float64", na_value=np.nan, copy=True)
-    given = np.isfinite(x) & np.isfinite(y)
-    for name in datum[given].dropna().unique():
-        if name == "wgs84":
-            continue
-        from geo.place.datum import convert
-
-        rows = given & datum.eq(name).fillna(False).to_numpy(dtype=bool)
-        x[rows], y[rows] = convert(x[rows], y[rows], name, "wgs84")
-    return pd.Series(x, index=lon.index), pd.Series(y, index=lat.index)
 
 
 # --- review -------------------------------------------------------------------------------------------------
@@ -189,10 +179,11 @@ def _review(frame: pd.DataFrame, expected_precision: str | None) -> pd.DataFrame
         inside[has_point] = shapely.contains_xy(kunshan_outline().union_all(), lon[has_point], lat[has_point])
     off = pd.Series(has_point & ~inside, index=frame.index)
     status = frame["status"].mask(off & frame["status"].eq("ok"), "outside")
-    rank = frame["precision"].map({level: i for i, level in enumerate(PRECISIONS)}).astype("float64")
+    ranks = precisions()["rank"]
+    rank = frame["precision"].map(ranks).astype("float64")
     coarse = pd.Series(False, index=frame.index)
     if expected_precision is not None:
-        coarse = rank.gt(PRECISIONS.index(expected_precision))
+        coarse = rank.gt(ranks[expected_precision])
     unknown = pd.Series(has_point, index=frame.index) & rank.isna()
     review = off | status.isin(["outside", "ambiguous"]) | (coarse & pd.Series(has_point, index=frame.index)) | unknown
     return frame.assign(status=status, review=review.astype(bool))[COLUMNS]

@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from geo.geocode.providers import Result
+from geo.text import fold_column
 
 __all__ = ["GeocodeCache", "cache_keys", "COLUMNS", "FINAL_STATUSES"]
 
@@ -52,8 +53,7 @@ def cache_keys(addresses: pd.Series) -> pd.Series:
     >>> cache_keys(pd.Series(["昆山市 张浦镇 ＸＸ路", "  ", None])).tolist()
     ['昆山市张浦镇xx路', <NA>, <NA>]
     """
-    key = addresses.astype("string").str.normalize("NFKC").str.replace(r"\s+", "", regex=True).str.casefold()
-    return key.mask(key == "")
+    return fold_column(addresses)
 
 
 class GeocodeCache:

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import io
 import os
 from pathlib import Path
 
 import pandas as pd
 
-from geo.write.atomic import atomic_write
-from geo.place.datum import to_wgs84
 from geo.geocode.batch import geocode_addresses
+from geo.place.datum import to_wgs84
 from geo.read.register import read_register
 from geo.read.report import Report
+from geo.write.tables import write_table
 
 __all__ = ["geocode_register", "default_cache_path"]
 
@@ -61,10 +60,5 @@ def geocode_register(source: str | Path, output: str | Path, *, provider: str = 
     result.loc[nothing, "geocode_status"] = "not_found"
     result.loc[nothing, "geocode_error"] = "no address or town to geocode / 没有地址或镇名"
     result = result.drop(columns=["row"])
-    if output.suffix.casefold() == ".csv":
-        atomic_write(output, result.to_csv(index=False).encode("utf-8-sig"))
-    else:
-        buffer = io.BytesIO()
-        result.to_excel(buffer, index=False, engine="openpyxl")
-        atomic_write(output, buffer.getvalue())
+    write_table(result, output)
     return result, register.report

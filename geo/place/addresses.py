@@ -1,4 +1,4 @@
-"""Kunshan addresses as text: normalise, split off the road, find the places they name, inside or outside.
+"""Addresses in the county as text: normalise, split off the road, find the places they name, inside or outside.
 
 Everything here works on whole columns (pandas string methods with one regular expression each); the
 only loops are over the few dozen place names when the expressions are built.
@@ -7,18 +7,17 @@ only loops are over the few dozen place names when the expressions are built.
 from __future__ import annotations
 
 import re
+from functools import cache
 
 import geopandas as gpd
 import pandas as pd
 
 from geo.place.gazetteer import CITY, match_places
+from geo.registry import entries
+from geo.text import fold, fold_column
 
-__all__ = ["normalise_addresses", "split_addresses", "gazetteer_keys", "place_pattern", "first_match",
-           "OUTSIDE_NAMES"]
-
-# Leading parts that every Kunshan address may carry and that name no place inside it. 苏州市 stays when it
-# starts the name of another district of Suzhou (苏州市工业园区, 苏州市高新区), which is a place outside Kunshan.
-_PREFIX = re.compile(r"^(?:中华人民共和国|中国)?(?:江苏省|江苏)?(?:(?:苏州市|苏州(?!市))(?!工业园区|高新区))?")
+__all__ = ["normalise_addresses", "split_addresses", "gazetteer_keys", "place_pattern", "first_match", "city_keys",
+           "outside_names"]
 
 # A place name followed by one of these is the name of a road (周庄路, 淀山湖大道), not the place itself.
 _ROAD_SUFFIX = r"(?:路|大道|大街|街(?!道)|公路|巷|弄)"
@@ -31,32 +30,38 @@ _SPLIT = re.compile(
     r"(?P<number>[0-9]+(?:[-—][0-9]+)?号)?"
 )
 
-#: Places outside Kunshan that addresses commonly name, compared after normalisation. Names of
-#: administrative divisions (national statistics division codes, 2023): the other county-level divisions of
-#: 苏州市, 上海市 and its districts (Kunshan's eastern neighbour), the other prefecture-level cities of 江苏省 and
-#: of northern 浙江省, the other provinces, municipalities and regions; a few pinyin forms.
-OUTSIDE_NAMES: tuple[str, ...] = (
-    # 苏州市 outside Kunshan
-    "苏州工业园区", "苏州市工业园区", "苏州高新区", "苏州市高新区", "姑苏区", "虎丘区", "吴中区", "相城区", "吴江区",
-    "常熟市", "张家港市", "太仓市",
-    # 上海市
-    "上海市", "上海", "黄浦区", "徐汇区", "长宁区", "静安区", "普陀区", "虹口区", "杨浦区", "闵行区", "宝山区", "嘉定区",
-    "浦东新区", "金山区", "松江区", "青浦区", "奉贤区", "崇明区",
-    # 江苏省 and 浙江省 cities
-    "南京市", "无锡市", "徐州市", "常州市", "南通市", "连云港市", "淮安市", "盐城市", "扬州市", "镇江市", "泰州市",
-    "宿迁市", "嘉兴市", "杭州市", "湖州市", "宁波市", "绍兴市",
-    # provinces, municipalities, regions
-    "北京市", "天津市", "重庆市", "河北省", "山西省", "辽宁省", "吉林省", "黑龙江省", "浙江省", "安徽省", "福建省",
-    "江西省", "山东省", "河南省", "湖北省", "湖南省", "广东省", "海南省", "四川省", "贵州省", "云南省", "陕西省",
-    "甘肃省", "青海省", "台湾省", "内蒙古自治区", "广西壮族自治区", "西藏自治区", "宁夏回族自治区",
-    "新疆维吾尔自治区", "香港特别行政区", "澳门特别行政区",
-    # pinyin
-    "shanghai", "taicang", "changshu", "zhangjiagang", "wujiang", "suzhouindustrialpark",
-)
+
+@cache
+def outside_names() -> tuple[str, ...]:
+    """Places outside the county that addresses commonly name (geo/data/kunshan_addresses.json), folded."""
+    groups = entries("kunshan_addresses.json", "outside.groups", ["group", "names"])
+    return tuple(fold(name) for group in groups for name in group["names"])
+
+
+@cache
+def _prefix() -> re.Pattern:
+    """The leading parts (country, province, prefecture) that name no place inside the county, as one
+    expression: each level optional, its longer names first, a short name not where a longer one stands."""
+    levels = entries("kunshan_addresses.json", "prefixes.levels", ["level", "names"])
+    parts = []
+    for level in levels:  # three levels of a registry
+        names = sorted(map(fold, level["names"]), key=len, reverse=True)
+        alternatives = [re.escape(name) + _not_followed_by(longer[len(name):] for longer in names
+                                                           if longer != name and longer.startswith(name))
+                        for name in names]
+        unless = _not_followed_by(map(fold, level.get("unless_followed_by", [])))
+        parts.append(f"(?:(?:{'|'.join(alternatives)}){unless})?")
+    return re.compile("^" + "".join(parts))
+
+
+def _not_followed_by(texts) -> str:
+    texts = [re.escape(text) for text in texts]
+    return f"(?!{'|'.join(texts)})" if texts else ""
 
 
 def normalise_addresses(addresses: pd.Series) -> pd.Series:
-    """Addresses as compared here: NFKC, case-folded, without white space, without 中国/江苏省/苏州市 in front.
+    """Addresses as compared here: folded (:func:`geo.text.fold_column`), without the leading parts that name
+    no place inside the county (中国/江苏省/苏州市, geo/data/kunshan_addresses.json).
 
     Parameters
     ----------
@@ -73,8 +78,7 @@ def normalise_addresses(addresses: pd.Series) -> pd.Series:
     >>> normalise_addresses(pd.Series(["江苏省 苏州市 昆山市张浦镇ＸＸ路８８号", "苏州市工业园区星湖街"])).tolist()
     ['昆山市张浦镇xx路88号', '苏州市工业园区星湖街']
     """
-    text = addresses.astype("string").str.normalize("NFKC").str.casefold()
-    text = text.str.replace(r"\s+", "", regex=True).str.replace(_PREFIX, "", regex=True)
+    text = fold_column(addresses).str.replace(_prefix(), "", regex=True)
     return text.mask(text == "")
 
 

@@ -14,8 +14,9 @@ from geo.read import units
 from geo.read.register import header_index  # the same header detection as reading a register
 from geo.read.files import FORMATS, csv_delimiter, csv_text, decode_text, read_rows
 from geo.write.atomic import atomic_write
+from geo.write.tables import write_rows, write_workbook
 from geo.registry import column_fields
-from geo.place.datum import convert, convert_geometries, parse_datum
+from geo.place.datum import DATUMS, convert_by_datum, convert_geometries, parse_datum, parse_datums
 from geo.errors import RegisterError
 
 __all__ = ["convert_file", "ConversionSummary"]
@@ -65,19 +66,14 @@ def _coordinate_columns(header: list, source: Path) -> tuple[int, int, int | Non
 def _sources(names: pd.Series, rows: list[int], from_datum: str) -> pd.Series:
     """Source datum per row: the row's own (a 坐标系 column), else ``from_datum``; an unknown name is an
     error naming its rows."""
-    text = names.astype("string").str.strip().replace("", pd.NA)
-    known, unknown = {}, []
-    for value in text.dropna().unique():  # a few distinct names, not rows
-        try:
-            known[value] = parse_datum(value)
-        except RegisterError:
-            unknown.append(value)
-    if unknown:
-        bad = text.isin(unknown).to_numpy()
+    codes, unknown = parse_datums(names, default=from_datum)
+    if unknown.any():
+        bad = unknown.to_numpy()
+        text = names.astype("string").str.strip()
         where = ", ".join(f"row {row}: {value!r}" for row, value in zip(pd.Series(rows)[bad], text[bad]))
-        raise RegisterError(f"unknown datum in the 坐标系/datum column ({where}); allowed: wgs84, gcj02, bd09 "
+        raise RegisterError(f"unknown datum in the 坐标系/datum column ({where}); allowed: {', '.join(DATUMS)} "
                             f"/ 坐标系无法识别")
-    return text.map(known).astype("object").where(text.notna(), from_datum)
+    return codes
 
 
 def _converted(lon_cells: list, lat_cells: list, datum_cells: list, rows: list[int], from_datum: str,
@@ -89,11 +85,7 @@ def _converted(lon_cells: list, lat_cells: list, datum_cells: list, rows: list[i
     lon, lat = lon.to_numpy(dtype="float64", na_value=np.nan), lat.to_numpy(dtype="float64", na_value=np.nan)
     sources = _sources(pd.Series(datum_cells, dtype="object"), rows, from_datum)
     ok = np.isfinite(lon) & np.isfinite(lat)
-    out_lon, out_lat = lon.copy(), lat.copy()
-    for source in sources.unique():  # at most three datums
-        rows = ok & (sources == source).to_numpy()
-        if rows.any():
-            out_lon[rows], out_lat[rows] = convert(lon[rows], lat[rows], source, to_datum)
+    out_lon, out_lat = convert_by_datum(lon, lat, sources.where(ok), to_datum)
     return out_lon, out_lat, ok
 
 
@@ -124,9 +116,8 @@ def _convert_csv(source: Path, output: Path, from_datum: str, to_datum: str, she
             record[lon_at], record[lat_at] = repr(float(x)), repr(float(y))
             if datum_at is not None and datum_at < len(record):
                 record[datum_at] = to_datum
-    buffer = io.StringIO(newline="")
-    csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n" if "\r\n" in text else "\n").writerows(records)
-    atomic_write(output, buffer.getvalue().encode(encoding))
+    write_rows(records, output, encoding=encoding, delimiter=delimiter,
+               lineterminator="\r\n" if "\r\n" in text else "\n")
     skipped = [header_number + 1 + i for i, (r, good) in enumerate(zip(body, ok)) if not good and any(r)]
     return ConversionSummary(converted=int(ok.sum()), skipped_rows=skipped)
 
@@ -149,9 +140,7 @@ def _convert_xlsx(source: Path, output: Path, from_datum: str, to_datum: str, sh
             ws.cell(row=number, column=lat_at + 1).value = float(y)
             if datum_at is not None:
                 ws.cell(row=number, column=datum_at + 1).value = to_datum
-    buffer = io.BytesIO()
-    book.save(buffer)
-    atomic_write(output, buffer.getvalue())
+    write_workbook(book, output)
     skipped = [number for (number, cells), good in zip(body, ok) if not good and any(c is not None for c in cells)]
     return ConversionSummary(converted=int(ok.sum()), skipped_rows=skipped)
 
@@ -174,11 +163,9 @@ def _convert_geojson(source: Path, output: Path, from_datum: str, to_datum: str,
     sources = _sources(pd.Series([p.get(datum_key) for p in properties], dtype="object"), numbers, from_datum)
 
     with_geometry = [i for i, f in enumerate(features) if f.get("geometry")]
-    for source_datum in sources.iloc[with_geometry].unique():  # at most three datums
-        chosen = [i for i in with_geometry if sources.iloc[i] == source_datum]
-        shapes = from_geojson([json.dumps(features[i]["geometry"]) for i in chosen])
-        for i, shape in zip(chosen, convert_geometries(shapes, source_datum, to_datum)):
-            features[i]["geometry"] = json.loads(to_geojson(shape))
+    shapes = from_geojson([json.dumps(features[i]["geometry"]) for i in with_geometry])
+    for i, shape in zip(with_geometry, convert_geometries(shapes, sources.iloc[with_geometry], to_datum)):
+        features[i]["geometry"] = json.loads(to_geojson(shape))
 
     converted = np.zeros(len(features), dtype=bool)
     if "lon" in fields and "lat" in fields:

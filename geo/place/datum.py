@@ -5,187 +5,46 @@
 - ``"bd09"``: Baidu (its lon/lat form, ``bd09ll``; not the Mercator ``bd09mc``). In Kunshan about 1.1 km off.
 
 Every function takes and returns **degrees, longitude first**: ``f(lon, lat) -> (lon, lat)``.
-pyproj knows none of GCJ-02 and BD-09; the public formulas are written here in numpy:
-
-- WGS-84 -> GCJ-02: the widely published formula (Krasovsky 1940 ellipsoid, ``a = 6378245.0``,
-  ``ee = 0.00669342162296594323``), as in eviltransform and coordtransform.
-- GCJ-02 -> BD-09: the published formula with ``x_pi = pi * 3000 / 180``.
-- The inverses are solved by iteration until the forward formula gives back the input to better than
-  1e-12 degree (about 0.1 µm), never by the one-step approximations (up to a few metres off).
+pyproj knows none of GCJ-02 and BD-09; the public formulas are written in numpy in
+:mod:`geo.place.datum_formulas`, the inverses solved by iteration to better than 1e-12 degree. The names
+accepted for each datum, and its label, are data (geo/data/datums.json).
 
 The formulas are defined for mainland China only, by the usual rough box (lon 72.004..137.8347,
 lat 0.8293..55.8271). Points outside it are returned unchanged with one :class:`DatumWarning`; the box
 is rough: it includes Taiwan, Korea, part of Japan and south-east Asia, where the formulas are applied too.
 
-The datum travels with the data (a column), and :func:`to_wgs84` sets it to ``"wgs84"`` as it converts,
-so a frame is never converted twice.
+The datum travels with the data (a column): :func:`parse_datums` reads a column of names once per distinct
+value, :func:`convert_by_datum` converts each point from its own datum, one vectorised call per datum, and
+:func:`to_wgs84` sets the column to ``"wgs84"`` as it converts, so a frame is never converted twice.
 """
 
 from __future__ import annotations
 
 import warnings
-from collections.abc import Callable, Sequence
-from typing import Literal
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
 
-from geo.registry import fold
 from geo.errors import RegisterError
+from geo.place.datum_formulas import DATUMS, Datum, shift_in_place
+from geo.place.datum_names import parse_datum, parse_datums
 
-__all__ = ["convert_geometries", "Datum", "DATUMS", "DatumWarning", "parse_datum", "convert", "to_wgs84",
+__all__ = ["convert_geometries", "Datum", "DATUMS", "DatumWarning", "parse_datum", "parse_datums", "convert",
+           "convert_by_datum", "to_wgs84",
            "wgs84_to_gcj02", "gcj02_to_wgs84", "gcj02_to_bd09", "bd09_to_gcj02", "wgs84_to_bd09", "bd09_to_wgs84"]
-
-Datum = Literal["wgs84", "gcj02", "bd09"]
-DATUMS: tuple[Datum, ...] = ("wgs84", "gcj02", "bd09")
 
 Coordinates = float | Sequence[float] | np.ndarray | pd.Series
 """A longitude or latitude in degrees: a number, or a 1-d array-like (list, numpy array, Series)."""
 Converted = tuple[float, float] | tuple[np.ndarray, np.ndarray]
 """(lon, lat) in degrees: floats for scalar input, float64 arrays otherwise."""
 
-# Accepted names, compared folded (NFKC, case-folded, without spaces, ``-`` and ``_``).
-_ALIASES: dict[str, tuple[str, ...]] = {
-    "wgs84": ("wgs84", "wgs-84", "cgcs2000", "gps"),
-    "gcj02": ("gcj02", "gcj-02", "火星坐标", "高德", "amap", "gaode", "tencent", "腾讯"),
-    "bd09": ("bd09", "bd-09", "bd09ll", "百度", "baidu"),
-}
-
-# Krasovsky 1940 ellipsoid, as used by the published GCJ-02 formula.
-_A = 6378245.0
-_EE = 0.00669342162296594323
-_X_PI = np.pi * 3000.0 / 180.0
-
-# The usual rough box of mainland China (degrees) outside which GCJ-02 and BD-09 equal WGS-84.
-_LON_MIN, _LON_MAX = 72.004, 137.8347
-_LAT_MIN, _LAT_MAX = 0.8293, 55.8271
-
-_TOLERANCE = 1e-12  # degree, largest residual |forward(inverse(q)) - q| the inverses accept
-_MAX_ITERATIONS = 30
-
 
 class DatumWarning(UserWarning):
     """Points were left unchanged because they lie outside mainland China."""
 
 
-def _folded(name: object) -> str:
-    return fold(name).replace("-", "").replace("_", "")
-
-
-_LOOKUP: dict[str, Datum] = {_folded(alias): datum for datum, aliases in _ALIASES.items() for alias in aliases}
-
-
-def parse_datum(value: object) -> Datum:
-    """Name of a datum, from any accepted spelling (case-insensitive, full-width forms read).
-
-    Parameters
-    ----------
-    value : str
-        ``wgs84``, ``WGS-84``, ``cgcs2000``, ``gps``; ``gcj02``, ``GCJ-02``, ``火星坐标``, ``高德``, ``amap``,
-        ``gaode``, ``tencent``, ``腾讯``; ``bd09``, ``BD-09``, ``bd09ll``, ``百度``, ``baidu``.
-
-    Returns
-    -------
-    {"wgs84", "gcj02", "bd09"}
-
-    Raises
-    ------
-    RegisterError
-        (a ``ValueError``) for any other value, echoing it and listing the accepted names.
-
-    Examples
-    --------
-    >>> parse_datum("GCJ-02"), parse_datum("百度"), parse_datum(" WGS84 ")
-    ('gcj02', 'bd09', 'wgs84')
-    """
-    datum = _LOOKUP.get(_folded(value)) if isinstance(value, str) else None
-    if datum is None:
-        allowed = "; ".join(f"{datum} ({', '.join(aliases[1:])})" for datum, aliases in _ALIASES.items())
-        raise RegisterError(f"unknown datum {value!r}; allowed: {allowed} / 坐标系 {value!r} 无法识别")
-    return datum
-
-
-# --- the public formulas, over whole arrays, without the out-of-China test ------------------------------------
-
-
-def _gcj_offset(lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """GCJ-02 minus WGS-84 at a WGS-84 point, in degrees (the published transformlat/transformlon)."""
-    x = lon - 105.0
-    y = lat - 35.0
-    common = (20.0 * np.sin(6.0 * x * np.pi) + 20.0 * np.sin(2.0 * x * np.pi)) * 2.0 / 3.0
-    d_lat = -100.0 + 2.0 * x + 3.0 * y + 0.2 * y * y + 0.1 * x * y + 0.2 * np.sqrt(np.abs(x))
-    d_lat += common
-    d_lat += (20.0 * np.sin(y * np.pi) + 40.0 * np.sin(y / 3.0 * np.pi)) * 2.0 / 3.0
-    d_lat += (160.0 * np.sin(y / 12.0 * np.pi) + 320 * np.sin(y * np.pi / 30.0)) * 2.0 / 3.0
-    d_lon = 300.0 + x + 2.0 * y + 0.1 * x * x + 0.1 * x * y + 0.1 * np.sqrt(np.abs(x))
-    d_lon += common
-    d_lon += (20.0 * np.sin(x * np.pi) + 40.0 * np.sin(x / 3.0 * np.pi)) * 2.0 / 3.0
-    d_lon += (150.0 * np.sin(x / 12.0 * np.pi) + 300.0 * np.sin(x / 30.0 * np.pi)) * 2.0 / 3.0
-    rad_lat = lat / 180.0 * np.pi
-    magic = 1 - _EE * np.sin(rad_lat) ** 2
-    sqrt_magic = np.sqrt(magic)
-    d_lat = (d_lat * 180.0) / ((_A * (1 - _EE)) / (magic * sqrt_magic) * np.pi)
-    d_lon = (d_lon * 180.0) / (_A / sqrt_magic * np.cos(rad_lat) * np.pi)
-    return d_lon, d_lat
-
-
-def _wgs_to_gcj(lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    d_lon, d_lat = _gcj_offset(lon, lat)
-    return lon + d_lon, lat + d_lat
-
-
-def _gcj_to_bd(lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    z = np.sqrt(lon * lon + lat * lat) + 0.00002 * np.sin(lat * _X_PI)
-    theta = np.arctan2(lat, lon) + 0.000003 * np.cos(lon * _X_PI)
-    return z * np.cos(theta) + 0.0065, z * np.sin(theta) + 0.006
-
-
-def _bd_to_gcj_closed(lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The published one-step BD-09 -> GCJ-02 formula (up to about 2e-6 degree, 0.2 m, from the inverse)."""
-    x = lon - 0.0065
-    y = lat - 0.006
-    z = np.sqrt(x * x + y * y) - 0.00002 * np.sin(y * _X_PI)
-    theta = np.arctan2(y, x) - 0.000003 * np.cos(x * _X_PI)
-    return z * np.cos(theta), z * np.sin(theta)
-
-
-def _solve(forward: Callable, lon: np.ndarray, lat: np.ndarray,
-           start: tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
-    """Points p with forward(p) == (lon, lat), by fixed-point iteration p -= forward(p) - (lon, lat).
-
-    Each forward formula is the identity plus a small, slowly varying offset, so every step shrinks the error
-    by a factor of about 100 or more; stops when the largest residual is below 1e-12 degree (or after 30 steps).
-    """
-    x, y = start[0].copy(), start[1].copy()
-    for _ in range(_MAX_ITERATIONS):
-        fx, fy = forward(x, y)
-        rx, ry = fx - lon, fy - lat
-        x -= rx
-        y -= ry
-        if max(np.max(np.abs(rx), initial=0.0), np.max(np.abs(ry), initial=0.0)) < _TOLERANCE:
-            break
-    return x, y
-
-
-def _gcj_to_wgs(lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    return _solve(_wgs_to_gcj, lon, lat, start=(lon, lat))
-
-
-def _bd_to_gcj(lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    return _solve(_gcj_to_bd, lon, lat, start=_bd_to_gcj_closed(lon, lat))
-
-
-_STEPS: dict[tuple[str, str], tuple[Callable, ...]] = {
-    ("wgs84", "gcj02"): (_wgs_to_gcj,),
-    ("gcj02", "wgs84"): (_gcj_to_wgs,),
-    ("gcj02", "bd09"): (_gcj_to_bd,),
-    ("bd09", "gcj02"): (_bd_to_gcj,),
-    ("wgs84", "bd09"): (_wgs_to_gcj, _gcj_to_bd),
-    ("bd09", "wgs84"): (_bd_to_gcj, _gcj_to_wgs),
-}
-
-
-# --- input, the out-of-China rule and the warning -------------------------------------------------------------
+# --- input and the warning -------------------------------------------------------------------------------------
 
 
 def _as_float_array(values: Coordinates, name: str) -> np.ndarray:
@@ -207,21 +66,6 @@ def _as_arrays(lon: Coordinates, lat: Coordinates) -> tuple[np.ndarray, np.ndarr
     return x.copy(), y.copy(), scalar
 
 
-def _in_box(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
-    return (lon >= _LON_MIN) & (lon <= _LON_MAX) & (lat >= _LAT_MIN) & (lat <= _LAT_MAX)
-
-
-def _apply(lon: np.ndarray, lat: np.ndarray, source: Datum, target: Datum) -> int:
-    """Convert in place the points inside China; return how many given points (no NaN) lie outside."""
-    inside = _in_box(lon, lat)  # False for NaN
-    outside = int(np.count_nonzero(~inside & ~np.isnan(lon) & ~np.isnan(lat)))
-    if source != target and inside.any():
-        x, y = lon[inside], lat[inside]
-        for step in _STEPS[(source, target)]:
-            x, y = step(x, y)
-        lon[inside], lat[inside] = x, y
-    return outside
-
 
 def _warn_outside(count: int, conversion: str, stacklevel: int) -> None:
     if count:
@@ -235,7 +79,7 @@ def _warn_outside(count: int, conversion: str, stacklevel: int) -> None:
 
 def _transform(lon: Coordinates, lat: Coordinates, source: Datum, target: Datum, stacklevel: int) -> Converted:
     x, y, scalar = _as_arrays(lon, lat)
-    outside = _apply(x, y, source, target)
+    outside = shift_in_place(x, y, source, target)
     _warn_outside(outside, f"{source} -> {target}", stacklevel + 1)
     if scalar:
         return float(x[0]), float(y[0])
@@ -419,51 +263,102 @@ def to_wgs84(frame: pd.DataFrame, datum_column: str = "datum") -> pd.DataFrame:
         raise RegisterError(f"to_wgs84: missing column(s) {', '.join(map(repr, missing))}; "
                             f"columns: {', '.join(map(str, frame.columns))}")
     datum = frame[datum_column]
-    unknown = datum.notna() & ~datum.isin(DATUMS)
-    if unknown.any():
-        shown = ", ".join(f"{label!r}: {value!r}" for label, value in datum[unknown].head(10).items())
-        more = f" and {int(unknown.sum()) - 10} more" if unknown.sum() > 10 else ""
-        raise RegisterError(f"column {datum_column!r}: unknown datum in rows {shown}{more}; "
-                            f"allowed: {', '.join(DATUMS)} or missing (read names with parse_datum) "
-                            f"/ 列 {datum_column!r} 含无法识别的坐标系")
-
-    lon = _as_float_array(frame["lon"], "lon").copy()
-    lat = _as_float_array(frame["lat"], "lat").copy()
     out = frame.copy()
-    for column, given in (("lon_input", lon), ("lat_input", lat)):
+    for column, given in (("lon_input", frame["lon"]), ("lat_input", frame["lat"])):
+        given = _as_float_array(given, column)
         out[column] = out[column].where(out[column].notna(), given) if column in out.columns else given.copy()
-    outside = 0
-    for source in ("gcj02", "bd09"):  # at most two vectorised calls; wgs84 and missing rows stay as they are
-        rows = (datum == source).fillna(False).to_numpy(dtype=bool)
-        if rows.any():
-            x, y = lon[rows], lat[rows]
-            outside += _apply(x, y, source, "wgs84")
-            lon[rows], lat[rows] = x, y
-    _warn_outside(outside, "to wgs84", stacklevel=2)
-    out["lon"], out["lat"] = lon, lat
+    out["lon"], out["lat"] = convert_by_datum(frame["lon"], frame["lat"], datum, "wgs84", stacklevel=2)
     out[datum_column] = pd.Series("wgs84", index=out.index,
                                   dtype=datum.dtype if isinstance(datum.dtype, pd.StringDtype) else object)
     return out
 
 
-def convert_geometries(geometries, source: str, target: str):
-    """Shapely geometries (an array or a GeoSeries' values) with every vertex converted between datums;
-    heights (z) are kept. Same datum: returned as given.
+def convert_by_datum(lon: Coordinates, lat: Coordinates, sources, target: str, *,
+                     stacklevel: int = 1) -> tuple[np.ndarray, np.ndarray]:
+    """Points converted from each one's own datum to ``target``, one vectorised call per datum.
+
+    Parameters
+    ----------
+    lon, lat : array-like of float
+        Longitude and latitude in degrees, one per point.
+    sources : pandas.Series or array-like of str
+        Datum of each point, ``"wgs84"``, ``"gcj02"`` or ``"bd09"`` (as :func:`parse_datums` reads them);
+        missing: the point is left as given.
+    target : str
+        Any name :func:`parse_datum` accepts.
+    stacklevel : int, default 1
+        Where the warning points: 1 is the caller of this function, 2 its caller, and so on.
+
+    Returns
+    -------
+    lon, lat : numpy.ndarray
+        New float64 arrays (degrees). Points outside mainland China stay as given, with one
+        :class:`DatumWarning` counting them; a pair with a NaN stays as given, without warning.
+
+    Raises
+    ------
+    RegisterError
+        If ``sources`` holds anything but the three codes or missing values (the rows are listed, the first ten).
+
+    Examples
+    --------
+    >>> lon, lat = convert_by_datum([120.98, 120.98], [31.38, 31.38], ["gcj02", None], "wgs84")
+    >>> lon.round(6).tolist(), lat.round(6).tolist()
+    ([120.975691, 120.98], [31.38204, 31.38])
+    """
+    target = parse_datum(target)
+    x, y, _ = _as_arrays(lon, lat)
+    codes = _checked_codes(sources)
+    if len(codes) != len(x):
+        raise ValueError(f"sources must have one datum per point, got {len(codes)} for {len(x)} points")
+    outside = 0
+    for source in DATUMS:  # at most two vectorised calls: the rows of each datum but the target
+        rows = codes.eq(source).fillna(False).to_numpy(dtype=bool)
+        if source != target and rows.any():
+            group_x, group_y = x[rows], y[rows]
+            outside += shift_in_place(group_x, group_y, source, target)
+            x[rows], y[rows] = group_x, group_y
+    _warn_outside(outside, f"to {target}", stacklevel + 1)
+    return x, y
+
+
+def _checked_codes(sources) -> pd.Series:
+    """``sources`` as a Series, refused when it holds anything but datum codes or missing values."""
+    codes = sources if isinstance(sources, pd.Series) else pd.Series(list(sources), dtype=object, name="sources")
+    unknown = codes.notna() & ~codes.isin(DATUMS)
+    if unknown.any():
+        shown = ", ".join(f"{label!r}: {value!r}" for label, value in codes[unknown].head(10).items())
+        more = f" and {int(unknown.sum()) - 10} more" if unknown.sum() > 10 else ""
+        raise RegisterError(f"column {codes.name!r}: unknown datum in rows {shown}{more}; "
+                            f"allowed: {', '.join(DATUMS)} or missing (read names with parse_datum) "
+                            f"/ 列 {codes.name!r} 含无法识别的坐标系")
+    return codes
+
+
+def convert_geometries(geometries, source, target: str):
+    """Shapely geometries (an array or a GeoSeries' values) with every vertex converted between datums, through
+    :func:`convert_by_datum`; heights (z) and missing geometries are kept.
+
+    ``source`` is one datum name for all of them (the same as ``target``: returned as given), or one datum code
+    per geometry (as :func:`parse_datums` reads them; missing: that geometry is left as given).
 
     >>> import shapely
     >>> point = convert_geometries(shapely.points([120.98], [31.38], [5.0]), "wgs84", "gcj02")[0]
     >>> print(f"{point.x:.6f} {point.y:.6f} {point.z}")
     120.984323 31.377972 5.0
+    >>> [round(p.x, 6) for p in convert_geometries(shapely.points([120.98] * 2, [31.38] * 2), ["bd09", None], "wgs84")]
+    [120.969278, 120.98]
     """
     import shapely
 
-    source, target = parse_datum(source), parse_datum(target)
-    if source == target:
-        return geometries
-
-    def shift(xyz: np.ndarray) -> np.ndarray:
-        shifted = xyz.copy()
-        shifted[:, 0], shifted[:, 1] = convert(xyz[:, 0], xyz[:, 1], source, target)
-        return shifted
-
-    return shapely.transform(geometries, shift, include_z=True)
+    target = parse_datum(target)
+    shapes = np.array(geometries, dtype=object)
+    if isinstance(source, str):
+        if parse_datum(source) == target:
+            return geometries
+        sources = np.full(len(shapes), parse_datum(source), dtype=object)
+    else:
+        sources = _checked_codes(source).to_numpy(dtype=object)
+    xyz, index = shapely.get_coordinates(shapes, include_z=True, return_index=True)
+    xyz[:, 0], xyz[:, 1] = convert_by_datum(xyz[:, 0], xyz[:, 1], sources[index], target, stacklevel=2)
+    return shapely.set_coordinates(shapes, xyz)

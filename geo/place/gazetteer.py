@@ -8,15 +8,13 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from geo.registry import data_path, fold, load_json
-from geo.read.units import fold_series
+from geo.registry import data_path, load_json, precisions
+from geo.text import fold, fold_column
 
-__all__ = ["kunshan_gazetteer", "kunshan_outline", "place_labels", "match_places", "CITY", "PRECISION_RADIUS_M"]
+__all__ = ["kunshan_gazetteer", "kunshan_outline", "place_labels", "match_places", "CITY"]
 
 #: Name of the city-level entry (the city seat), from the gazetteer data.
 CITY: str = load_json("kunshan_zones.json")["city"]["name"]
-#: Display radius of the uncertainty of each precision level, in metres.
-PRECISION_RADIUS_M = {"exact": 0, "road": 800, "town": 3000, "zone": 6000, "city": 12000, "region": 30000}
 _SPLIT = re.compile(r"[/()（）]")
 
 
@@ -62,7 +60,7 @@ def kunshan_gazetteer() -> gpd.GeoDataFrame:
     gazetteer = pd.concat([towns, gpd.GeoDataFrame(derived, crs=towns.crs)], ignore_index=True)
     gazetteer["precision"] = np.where(gazetteer["kind"].eq("city"), "city",
                                       np.where(gazetteer["covers"].str.len() > 0, "zone", "town"))
-    gazetteer["uncertainty_m"] = gazetteer["precision"].map(PRECISION_RADIUS_M).astype("float64")
+    gazetteer["uncertainty_m"] = gazetteer["precision"].map(precisions()["radius_m"])
     for alias, target in zones["aliases"].items():
         hit = gazetteer["name"].eq(target)
         gazetteer.loc[hit, "aliases"] = gazetteer.loc[hit, "aliases"].apply(lambda a, alias=alias: list(dict.fromkeys([*a, alias])))
@@ -92,4 +90,4 @@ def _keys(gazetteer: gpd.GeoDataFrame) -> dict[str, str]:
 
 def match_places(values: pd.Series, gazetteer: gpd.GeoDataFrame) -> pd.Series:
     """Canonical gazetteer name per value (NA when empty or unknown)."""
-    return fold_series(values).map(_keys(gazetteer)).astype("string")
+    return fold_column(values).map(_keys(gazetteer)).astype("string")

@@ -6,7 +6,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from geo.place.addresses import (OUTSIDE_NAMES, city_keys, first_match, gazetteer_keys, normalise_addresses,
+from geo.place.addresses import (city_keys, first_match, gazetteer_keys, normalise_addresses, outside_names,
                                  place_pattern, split_addresses)
 from geo.place.gazetteer import CITY, kunshan_gazetteer
 
@@ -52,7 +52,7 @@ def geocode_offline(addresses: pd.Series, gazetteer: gpd.GeoDataFrame | None = N
     check_addresses(addresses, "geocode_offline")
     gazetteer = kunshan_gazetteer() if gazetteer is None else gazetteer
     keys = gazetteer_keys(gazetteer)
-    inside, outside = place_pattern(keys), place_pattern(OUTSIDE_NAMES)
+    inside, outside = place_pattern(keys), place_pattern(outside_names())
     text = _search_text(normalise_addresses(addresses).reset_index(drop=True), inside, outside)
 
     named = _places_named(text, inside, keys, gazetteer)
@@ -69,18 +69,21 @@ def geocode_offline(addresses: pd.Series, gazetteer: gpd.GeoDataFrame | None = N
     place = named["places"].where(count == 1, CITY).where(status == "ok")
     matched = (named["matched"].where(count >= 1, city).where(status.isin(["ok", "ambiguous"]))
                .fillna(first_out["name"].where(status == "outside")))
+    return _found(place, status, matched, gazetteer).set_axis(addresses.index)
+
+
+def _found(place: pd.Series, status: pd.Series, matched: pd.Series, gazetteer: gpd.GeoDataFrame) -> pd.DataFrame:
+    """The :data:`OFFLINE_COLUMNS` of each address from the place it names (NA: none), its status and match."""
     points = gazetteer.set_index("name")
-    found = pd.DataFrame({
+    return pd.DataFrame({
         "lon": place.map(points.geometry.x).astype("float64"),
         "lat": place.map(points.geometry.y).astype("float64"),
         "precision": place.map(points["precision"]).astype("string"),
         "source": ("gazetteer:" + place).fillna(pd.Series("gazetteer", index=place.index)
-                                                .where(status.isin(["outside", "ambiguous"]))),
+                                                .where(status.isin(["outside", "ambiguous"]))).astype("string"),
         "status": status,
         "matched": matched.astype("string"),
-    })
-    found["source"] = found["source"].astype("string")
-    return found.set_axis(addresses.index)[OFFLINE_COLUMNS]
+    })[OFFLINE_COLUMNS]
 
 
 def _search_text(text: pd.Series, inside: str, outside: str) -> pd.Series:

@@ -144,7 +144,8 @@ def decode_bytes(data: bytes, name: str = "<bytes>", plausible=None) -> tuple[st
 
 def _known_header(text: str) -> bool:
     """True when one of the first lines holds a known column name (the decoding is not mojibake)."""
-    from geo.registry import column_fields, fold
+    from geo.registry import column_fields
+    from geo.text import fold
 
     known = column_fields()
     for line in text.splitlines()[:20]:

@@ -11,9 +11,9 @@ import pandas as pd
 
 from geo.read import units
 from geo.read.files import read_rows
-from geo.registry import column_fields, field_kinds, fold, lookup_table, sectors, statuses
-from geo.place.datum import parse_datum
-from geo.place.gazetteer import PRECISION_RADIUS_M
+from geo.registry import column_fields, field_kinds, lookup_table, precisions, sectors, statuses
+from geo.text import fold, fold_column
+from geo.place.datum import DATUMS, parse_datum, parse_datums
 from geo.errors import RegisterError
 from geo.read.report import Report
 
@@ -186,101 +186,95 @@ def _skipped_rows(raw: pd.DataFrame) -> pd.Series:
     cells = raw.drop(columns="row").to_numpy(dtype=object, na_value=None)
     filled = cells != None  # noqa: E711 (element-wise)
     first = pd.Series(cells[np.arange(len(cells)), filled.argmax(axis=1)], index=raw.index)
-    first = first.fillna("").astype("string")
-    first = first.str.normalize("NFKC").str.replace(r"\s", "", regex=True)
+    first = fold_column(first.astype("string")).fillna("")
     reason = pd.Series(pd.NA, index=raw.index, dtype="string")
     reason = reason.mask(first.str.contains(_TOTALS), "totals row / 合计行")
     return reason.mask(reason.isna() & first.str.contains(_NOTES), "note row / 注释行")
 
 
+class _Columns:
+    """The raw cells of a register by field, and the problems (rows to reject) and warnings found reading them,
+    in the order found."""
+
+    def __init__(self, raw: pd.DataFrame, mapping) -> None:
+        self.raw, self.mapping = raw, mapping
+        self.problems: list[pd.DataFrame] = []
+        self.warnings: list[pd.DataFrame] = []
+
+    def cells(self, name: str) -> tuple[pd.Series, str | None]:
+        """The column of field ``name`` (all NA when the file has none) and its header."""
+        header = self.mapping.get(name, (None,))[0]
+        return (self.raw[header] if header else pd.Series(pd.NA, index=self.raw.index, dtype="string")), header
+
+    def collect(self, parsed: units.ParsedColumn, values: pd.Series, header: str | None) -> None:
+        self.problems.append(_issues(self.raw["row"], header, values, parsed.problems, "reason"))
+        self.warnings.append(_issues(self.raw["row"], header, values, parsed.notes, "message"))
+
+    def flag(self, values: pd.Series, header: str | None, mask: pd.Series, message: str, key: str = "reason") -> None:
+        """One message for the rows of ``mask``: a problem (``key`` "reason") or a warning ("message")."""
+        messages = pd.Series(message, index=self.raw.index, dtype="string").where(mask)
+        (self.problems if key == "reason" else self.warnings).append(
+            _issues(self.raw["row"], header, values, messages, key))
+
+
 def _typed_table(raw: pd.DataFrame, mapping, file_datum: str) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Typed fields, problems (rows to reject) and warnings, column by column."""
+    columns = _Columns(raw, mapping)
     table = pd.DataFrame({"row": raw["row"]})
-    problems: list[pd.DataFrame] = []
-    warnings: list[pd.DataFrame] = []
-
-    def cells(name):
-        header = mapping.get(name, (None,))[0]
-        return (raw[header] if header else pd.Series(pd.NA, index=raw.index, dtype="string")), header
-
-    def collect(parsed: units.ParsedColumn, values: pd.Series, header: str | None):
-        problems.append(_issues(raw["row"], header, values, parsed.problems, "reason"))
-        warnings.append(_issues(raw["row"], header, values, parsed.notes, "message"))
-
     for name in FIELDS:
-        values, header = cells(name)
-        if name in _AMOUNTS:
-            parsed = units.parse_amounts(values, field_kinds()[name], mapping.get(name, (None, None))[1],
-                                         column=header or name)
-            collect(parsed, values, header)
-            table[name] = parsed.values
-        elif name in _DATES:
-            parsed = _DATES[name](values)
-            collect(parsed, values, header)
-            table[name] = parsed.values
-        elif name in ("lon", "lat"):
-            continue
-        elif name == "precision":
-            folded = units.fold_series(values)
-            unknown = folded.notna() & ~folded.isin(PRECISION_RADIUS_M)
-            problems.append(_issues(raw["row"], header, values, pd.Series(
-                f"unknown precision (allowed: {', '.join(PRECISION_RADIUS_M)}) / 定位精度无法识别",
-                index=raw.index, dtype="string").where(unknown), "reason"))
-            table[name] = folded.where(~unknown)
-        elif name == "datum":
-            codes, unknown = _datums(values, file_datum)
-            problems.append(_issues(raw["row"], header, values, pd.Series(
-                "unknown datum (allowed: wgs84, gcj02, bd09) / 坐标系无法识别", index=raw.index,
-                dtype="string").where(unknown), "reason"))
-            table[name] = codes
-        else:
-            table[name] = values.astype("string")
+        if name not in ("lon", "lat"):
+            table[name] = _typed_field(columns, name, file_datum)
 
-    (lon, lon_header), (lat, lat_header) = cells("lon"), cells("lat")
+    (lon, lon_header), (lat, lat_header) = columns.cells("lon"), columns.cells("lat")
     parsed_lon, parsed_lat = units.parse_coordinates(lon, lat)
-    collect(parsed_lon, lon, lon_header or "lon")
-    collect(parsed_lat, lat, lat_header or "lat")
+    columns.collect(parsed_lon, lon, lon_header or "lon")
+    columns.collect(parsed_lat, lat, lat_header or "lat")
     table["lon"], table["lat"] = parsed_lon.values, parsed_lat.values
 
-    name_values, name_header = cells("name")
-    problems.append(_issues(raw["row"], name_header, name_values,
-                            pd.Series("park name is empty / 园区名称为空", index=raw.index, dtype="string")
-                            .where(name_values.isna()), "reason"))
-
+    name_values, name_header = columns.cells("name")
+    columns.flag(name_values, name_header, name_values.isna(), "park name is empty / 园区名称为空")
     for name, vocabulary, empty_code in (("sector", sectors(), "other"), ("status", statuses(), None)):
-        values, header = cells(name)
+        values, header = columns.cells(name)
         codes, unknown = _codes(values, vocabulary)
-        if empty_code:
-            codes = codes.fillna(empty_code)
-        label = "sector" if name == "sector" else "status"
-        message = pd.Series(f"unknown {label}, shown as 'other' / 未知{'产业' if name == 'sector' else '状态'}，归为“其他”",
-                            index=raw.index, dtype="string").where(unknown)
-        warnings.append(_issues(raw["row"], header, values, message, "message"))
-        table[name] = codes
+        table[name] = codes.fillna(empty_code) if empty_code else codes
+        word = "产业" if name == "sector" else "状态"
+        columns.flag(values, header, unknown, f"unknown {name}, shown as 'other' / 未知{word}，归为“其他”", "message")
 
     extras = [c for c in raw.columns if c != "row" and c not in {h for h, _ in mapping.values()}]
     kept = raw[extras].rename(columns={c: f"{c} (extra)" for c in extras if c in set(FIELDS) | _RESERVED})
     table = pd.concat([table, kept], axis=1)
-    return table, pd.concat(problems, ignore_index=True), pd.concat(warnings, ignore_index=True)
+    return table, pd.concat(columns.problems, ignore_index=True), pd.concat(columns.warnings, ignore_index=True)
 
 
-def _datums(values: pd.Series, default: str) -> tuple[pd.Series, pd.Series]:
-    """Datum per row (the file's default where empty) and the mask of unreadable names."""
-    names = {}
-    for value in values.dropna().unique():  # a few distinct names, not rows
-        try:
-            names[value] = parse_datum(value)
-        except RegisterError:
-            names[value] = pd.NA
-    parsed = values.map(names).astype("string")
-    return parsed.fillna(default).where(values.isna() | parsed.notna(), pd.NA), values.notna() & parsed.isna()
+def _typed_field(columns: _Columns, name: str, file_datum: str) -> pd.Series:
+    """One field read into its type (amounts in base units, dates, codes, text); problems and notes collected."""
+    values, header = columns.cells(name)
+    if name in _AMOUNTS:
+        parsed = units.parse_amounts(values, field_kinds()[name], columns.mapping.get(name, (None, None))[1],
+                                     column=header or name)
+    elif name in _DATES:
+        parsed = _DATES[name](values)
+    elif name == "precision":
+        folded = fold_column(values)
+        unknown = folded.notna() & ~folded.isin(precisions().index)
+        columns.flag(values, header, unknown,
+                     f"unknown precision (allowed: {', '.join(precisions().index)}) / 定位精度无法识别")
+        return folded.where(~unknown)
+    elif name == "datum":
+        codes, unknown = parse_datums(values, default=file_datum)
+        columns.flag(values, header, unknown, f"unknown datum (allowed: {', '.join(DATUMS)}) / 坐标系无法识别")
+        return codes
+    else:
+        return values.astype("string")
+    columns.collect(parsed, values, header)
+    return parsed.values
 
 
 def _codes(values: pd.Series, vocabulary: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
     """Registry code per value (matched on code, 中文, English or alias; a compound like 'A/B' by its
     first part); unknown non-empty values become 'other'. Returns (codes, unknown mask)."""
     table = lookup_table(vocabulary)
-    folded = units.fold_series(values)
+    folded = fold_column(values)
     codes = folded.map(table)
     first_part = folded.str.split(r"[/、,;；]", regex=True).str[0]
     codes = codes.fillna(first_part.map(table)).astype("string")

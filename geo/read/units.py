@@ -13,11 +13,12 @@ from typing import Literal, NamedTuple
 import numpy as np
 import pandas as pd
 
-from geo.registry import fold, unit_kinds
+from geo.registry import unit_kinds
+from geo.text import fold, fold_column
 from geo.errors import RegisterError
 
 __all__ = ["AmountKind", "ParsedColumn", "parse_amounts", "parse_years", "parse_dates", "parse_coordinates",
-           "base_unit", "split_header_unit", "fold_series"]
+           "base_unit", "split_header_unit"]
 
 AmountKind = Literal["money", "floor", "land"]
 
@@ -40,11 +41,9 @@ class ParsedColumn(NamedTuple):
     notes: pd.Series
 
 
-def fold_series(values: pd.Series) -> pd.Series:
-    """NFKC, case-folded, without spaces and thousands separators; missing and blank as NA."""
-    text = values.astype("string").str.normalize("NFKC").str.casefold()
-    text = text.str.replace(r"[\s,]", "", regex=True)
-    return text.mask(text == "")
+def _folded(values: pd.Series) -> pd.Series:
+    """Cells as read here: folded (:func:`geo.text.fold_column`), without thousands separators."""
+    return fold_column(values, also=",")
 
 
 def split_header_unit(header: str) -> tuple[str, str | None]:
@@ -89,7 +88,7 @@ def parse_amounts(values: pd.Series, kind: AmountKind, header_unit: str | None =
     if values.isna().all():  # no such column, or an empty one
         empty = pd.Series(np.nan, index=values.index, dtype="float64")
         return ParsedColumn(empty, _messages(), _messages())
-    text = fold_series(values)
+    text = _folded(values)
     parts = text.str.extract(_AMOUNT)
     factors = pd.Series(unit_kinds()[kind]["factors"], dtype="float64")
     cell_unit = parts["unit"].mask(parts["unit"] == "").fillna(parts["unit1"].mask(parts["unit1"] == ""))
@@ -132,7 +131,7 @@ def _snapped(values: pd.Series) -> pd.Series:
 
 def parse_years(values: pd.Series) -> ParsedColumn:
     """Read a column of years (``2023``, ``2023年``, ``2023-02-08``, ``2023.0``) as nullable Int64."""
-    text = fold_series(values)
+    text = _folded(values)
     year = pd.to_numeric(text.str.extract(r"^(\d{4})(?:年|\.0+|[-/.].*)?$")[0], errors="coerce")
     present = text.notna()
     problems = _messages(
@@ -157,7 +156,7 @@ def parse_dates(values: pd.Series) -> ParsedColumn:
     >>> parse_dates(pd.Series(["2023年2月8日", "2023/2", "20240229", None])).values.tolist()
     ['2023-02-08', '2023-02', '2024-02-29', <NA>]
     """
-    text = fold_series(values)
+    text = _folded(values)
     parts = text.str.extract(_DATE)
     year = parts["y"]
     month = parts["m"].fillna(parts["m8"]).str.zfill(2)
@@ -183,7 +182,7 @@ def parse_coordinates(lon: pd.Series, lat: pd.Series) -> tuple[ParsedColumn, Par
     """
     numbers = []
     for values in (lon, lat):
-        text = fold_series(values)
+        text = _folded(values)
         numbers.append((text, pd.to_numeric(text.str.removesuffix("°"), errors="coerce").astype("float64")))
     (lon_text, x), (lat_text, y) = numbers
     swapped = (y.abs() > 90) & (y.abs() <= 180) & (x.abs() <= 90)

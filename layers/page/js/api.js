@@ -1,58 +1,19 @@
-// State, permalinks (URL hash), window.KunshanHeatmap, postMessage commands and events; then the page starts.
-function clean(filter) {
-    var f = emptyFilter();
-    filter = filter || {};
-    ["sectors", "statuses", "towns"].forEach(function (k) {
-        if (Array.isArray(filter[k])) { f[k] = filter[k].map(String); }
-    });
-    f.opportunities = filter.opportunities === true || filter.opportunities === "1";
-    ["investment", "years"].forEach(function (k) {
-        var r = filter[k];
-        if (Array.isArray(r) && r.length === 2) {
-            f[k] = r.map(function (v) { return v === null || v === "" || !isFinite(Number(v)) ? null : Number(v); });
-            if (f[k][0] === null && f[k][1] === null) { f[k] = null; }
-        }
-    });
-    return f;
-}
-function setFilter(filter) { stop(); state.filter = clean(filter); apply(); return getState(); }
-function setLanguage(code) {
-    if (LANGS.indexOf(code) < 0) { throw new Error("unknown language " + code + "; allowed: " + LANGS.join(", ")); }
-    state.language = code;
-    showLanguage();
-    var selected = state.selected;  // closing the card clears it
-    map.closePopup();
-    apply();
-    if (selected !== null) { focusPark(selected); }  // the open card again, in the new language
-    return getState();
-}
-function showLanguage() {  // the page's own language and title (the rest is drawn by apply())
-    document.documentElement.lang = state.language;
-    document.title = plain(titleHtml());
-}
-function indexOf(id) { return d.id.indexOf(String(id)); }
-function focusPark(id) {
-    var i = indexOf(id);
-    if (i < 0) { throw new Error("no park with id " + id); }
-    var marker = parks.markers[i], group = parks.groups[at(d.sector, i)];
-    if (!map.hasLayer(group)) { map.addLayer(group); }
-    if (!passes(i)) { state.filter = emptyFilter(); apply(); }
-    map.setView(marker.getLatLng(), Math.max(map.getZoom(), 13), {animate: false});
-    if (map.hasLayer(marker)) { marker.openPopup(); }
-    else if (parks.cluster) { parks.cluster.zoomToShowLayer(marker, function () { marker.openPopup(); }); }
-    return getState();
-}
+// Module api(parks, map, text, filters, search, time): permalinks (the URL hash), window.KunshanHeatmap, the
+// postMessage commands and the events a host page hears; start() reads the link and tells the host the page is ready.
+var state = {selected: null, writing: false, ready: false};
+var COMMANDS = ["setFilter", "setLanguage", "focusPark", "getState", "resetFilter", "search"];
+
 function view() {
     var c = map.getCenter();
     return {lat: Number(c.lat.toFixed(5)), lon: Number(c.lng.toFixed(5)), zoom: map.getZoom()};
 }
 function getState() {
-    return {language: state.language, filter: JSON.parse(JSON.stringify(state.filter)),
-            visibleParks: visibleIds(), selected: state.selected, view: view(), hash: location.hash};
+    return {language: text.language(), filter: JSON.parse(JSON.stringify(filters.filter())),
+            visibleParks: filters.visibleIds(), selected: state.selected, view: view(), hash: location.hash};
 }
 function summary() {  // what a host hears of each change: the state without the (long) list of park ids
-    return {language: state.language, filter: JSON.parse(JSON.stringify(state.filter)), visibleCount: state.shown,
-            selected: state.selected, view: view(), hash: location.hash};
+    return {language: text.language(), filter: JSON.parse(JSON.stringify(filters.filter())),
+            visibleCount: filters.shown(), selected: state.selected, view: view(), hash: location.hash};
 }
 function announce(name, detail) {  // to the host page (postMessage) and to scripts of this page (DOM event)
     if (window.parent !== window) {
@@ -60,43 +21,18 @@ function announce(name, detail) {  // to the host page (postMessage) and to scri
     }
     window.dispatchEvent(new CustomEvent("kunshan-heatmap:" + name, {detail: detail}));
 }
-map.on("popupopen", function (event) {
-    var i = event.popup._source ? event.popup._source.parkIndex : undefined;
-    if (i === undefined) { return; }
-    state.selected = d.id[i];
-    writeHash();
-    announce("parkSelected", {park: {id: d.id[i], name: at(d.name, i), name_en: at(d.name_en, i)}});
-});
-map.on("popupclose", function () { state.selected = null; writeHash(); });
-map.on("moveend overlayadd overlayremove", function (event) {
-    if (event.type === "moveend") { writeHash(); } else { apply(); }
-});
-document.addEventListener("click", function (event) {
-    var share = event.target.closest && event.target.closest("a.kh-share");
-    if (!share) { return; }
-    event.preventDefault();
-    writeHash();
-    var link = location.href;
-    share.setAttribute("data-link", link);
-    function byHand() {  // no clipboard (a sandboxed frame, a file page): the link, selected, to copy by hand
-        var box = document.createElement("input");
-        box.className = "kh-share-link";
-        box.readOnly = true;
-        box.value = link;
-        box.title = t("card.copy_by_hand");
-        share.textContent = t("card.copy_by_hand");
-        share.parentNode.insertBefore(box, share.nextSibling);
-        box.select();
-    }
-    var shown = share.parentNode.querySelector(".kh-share-link");
-    if (shown) { shown.value = link; shown.select(); return; }
-    if (!navigator.clipboard || !navigator.clipboard.writeText) { byHand(); return; }
-    navigator.clipboard.writeText(link).then(function () { share.textContent = t("card.copied"); }, byHand);
-});
-
-var writing = false, ready = false;
-function writeHash() {
-    var f = state.filter, parts = ["lang=" + state.language];
+function setFilter(filter) { time.stop(); filters.set(filter); return getState(); }
+function setLanguage(code) {
+    text.use(code);
+    var selected = state.selected;  // closing the card clears it
+    map.closePopup();
+    filters.redraw();
+    if (selected !== null) { search.focus(selected); }  // the open card again, in the new language
+    return getState();
+}
+function focusPark(id) { search.focus(id); return getState(); }
+function hashOf(f) {
+    var parts = ["lang=" + text.language()];
     ["sectors", "statuses", "towns"].forEach(function (k) {
         if (f[k].length) { parts.push(k + "=" + f[k].map(encodeURIComponent).join(",")); }
     });
@@ -107,57 +43,91 @@ function writeHash() {
     if (state.selected !== null) { parts.push("park=" + encodeURIComponent(state.selected)); }
     var v = view();
     parts.push("view=" + v.lat.toFixed(5) + "," + v.lon.toFixed(5) + "," + v.zoom);
-    var hash = "#" + parts.join("&");
-    if (location.hash !== hash) {
-        writing = true;
-        history.replaceState(null, "", hash);
-        writing = false;
-        if (ready) { announce("stateChanged", {state: summary()}); }
-    }
+    return "#" + parts.join("&");
+}
+function writeHash() {
+    var hash = hashOf(filters.filter());
+    if (location.hash === hash) { return; }
+    state.writing = true;
+    history.replaceState(null, "", hash);
+    state.writing = false;
+    if (state.ready) { announce("stateChanged", {state: summary()}); }
 }
 function readHash() {
-    var params = {};
+    var params = {}, filter = {};
     location.hash.replace(/^#/, "").split("&").forEach(function (part) {
-        var at_ = part.indexOf("=");
-        if (at_ > 0) { params[part.slice(0, at_)] = decodeURIComponent(part.slice(at_ + 1)); }
+        var at = part.indexOf("=");
+        if (at > 0) { params[part.slice(0, at)] = decodeURIComponent(part.slice(at + 1)); }
     });
-    var filter = {};
     ["sectors", "statuses", "towns"].forEach(function (k) {
         if (params[k]) { filter[k] = params[k].split(",").map(decodeURIComponent); }
     });
     ["investment", "years"].forEach(function (k) { if (params[k]) { filter[k] = params[k].split(","); } });
     if (params.opportunities) { filter.opportunities = params.opportunities; }
-    if (params.lang && LANGS.indexOf(params.lang) >= 0) { state.language = params.lang; }
-    showLanguage();
-    state.filter = clean(filter);
-    apply();
-    if (params.park && indexOf(params.park) >= 0) { focusPark(params.park); }
+    text.use(params.lang && text.languages().indexOf(params.lang) >= 0 ? params.lang : text.language());
+    filters.set(filter);
+    if (params.park && search.indexOf(params.park) >= 0) { search.focus(params.park); }
     if (params.view) {  // after the park, so the view is the one that was shared
         var v = params.view.split(",").map(Number);
         if (v.length === 3 && v.every(isFinite)) { map.setView([v[0], v[1]], v[2], {animate: false}); }
     }
 }
-window.addEventListener("hashchange", function () { if (!writing) { readHash(); } });
-
+function share(event) {  // a card's "copy link": the page's link, to the clipboard or, where it is refused, by hand
+    var link = event.target.closest && event.target.closest("a.kh-share");
+    if (!link) { return; }
+    event.preventDefault();
+    writeHash();
+    var href = location.href, shown = link.parentNode.querySelector(".kh-share-link");
+    link.setAttribute("data-link", href);
+    function byHand() {  // no clipboard (a sandboxed frame, a file page): the link, selected, to copy by hand
+        var box = document.createElement("input");
+        box.className = "kh-share-link";
+        box.readOnly = true;
+        box.value = href;
+        box.title = text.t("card.copy_by_hand");
+        link.textContent = text.t("card.copy_by_hand");
+        link.parentNode.insertBefore(box, link.nextSibling);
+        box.select();
+    }
+    if (shown) { shown.value = href; shown.select(); return; }
+    if (!navigator.clipboard || !navigator.clipboard.writeText) { byHand(); return; }
+    navigator.clipboard.writeText(href).then(function () { link.textContent = text.t("card.copied"); }, byHand);
+}
 var api = {setFilter: setFilter, setLanguage: setLanguage, focusPark: focusPark, getState: getState,
-           resetFilter: function () { return setFilter({}); }, search: search, languages: LANGS.slice()};
-window.KunshanHeatmap = api;
-window.addEventListener("message", function (event) {
+           resetFilter: function () { return setFilter({}); }, search: search.find, languages: text.languages()};
+function command(event) {  // a host's command, answered to its sender
     var data = event.data;
     if (!data || data.type !== "kunshan-heatmap" || !data.command) { return; }
     var reply = {type: "kunshan-heatmap", id: data.id === undefined ? null : data.id, command: data.command};
     try {
-        if (["setFilter", "setLanguage", "focusPark", "getState", "resetFilter", "search"]
-                .indexOf(data.command) < 0) {
-            throw new Error("unknown command " + data.command);
-        }
+        if (COMMANDS.indexOf(data.command) < 0) { throw new Error("unknown command " + data.command); }
         reply.state = api[data.command].apply(null, data.args || []);
     } catch (error) {
         reply.error = String(error.message || error);
     }
-    if (event.source && event.source.postMessage) { event.source.postMessage(reply, event.origin === "null" ? "*" : event.origin); }
+    if (event.source && event.source.postMessage) {
+        event.source.postMessage(reply, event.origin === "null" ? "*" : event.origin);
+    }
+}
+map.on("popupopen", function (event) {
+    var i = event.popup._source ? event.popup._source.parkIndex : undefined;
+    if (i === undefined) { return; }
+    state.selected = parks.id[i];
+    writeHash();
+    announce("parkSelected", {park: {id: parks.id[i], name: text.at(parks.name, i),  // as the register gives them
+                                     name_en: text.at(parks.name_en, i)}});
 });
+map.on("popupclose", function () { state.selected = null; writeHash(); });
+map.on("moveend", writeHash);
+filters.listen(writeHash);
+document.addEventListener("click", share);
+window.addEventListener("hashchange", function () { if (!state.writing) { readHash(); } });
+function start() {
+    window.KunshanHeatmap = api;
+    window.addEventListener("message", command);
+    readHash();
+    state.ready = true;
+    announce("ready", {state: summary()});  // a host may send commands from now on
+}
 
-readHash();
-ready = true;
-announce("ready", {state: summary()});  // a host may send commands from now on
+return {setFilter: setFilter, setLanguage: setLanguage, focusPark: focusPark, start: start};

@@ -1,64 +1,73 @@
-// Filters: which parks pass; one pass over the parks redraws markers, heat, town totals, legends and panel.
+// Module filters(parks, map, heat, text, markers): which parks pass the reader's filter; one pass over the parks
+// (redraw) shows them, redraws the heat and tells every view that listens what is shown.
+var at = text.at, n = parks.lat.length;
+var state = {filter: empty(), shown: 0};
+var shownNow = new Uint8Array(n), listeners = [];
+
+function empty() {
+    return {sectors: [], statuses: [], towns: [], investment: null, years: null, opportunities: false};
+}
+function clean(filter) {  // a filter from a reader, a link or a host: only what a filter holds, as it holds it
+    var f = empty();
+    filter = filter || {};
+    ["sectors", "statuses", "towns"].forEach(function (k) {
+        if (Array.isArray(filter[k])) { f[k] = filter[k].map(String); }
+    });
+    f.opportunities = filter.opportunities === true || filter.opportunities === "1";
+    ["investment", "years"].forEach(function (k) {
+        var r = filter[k];
+        if (Array.isArray(r) && r.length === 2) {
+            f[k] = r.map(function (v) { return v === null || v === "" || !isFinite(Number(v)) ? null : Number(v); });
+            if (f[k][0] === null && f[k][1] === null) { f[k] = null; }
+        }
+    });
+    return f;
+}
+function opportunity(i) { return at(parks.status, i) === "seeking_operator" || parks.available[i] !== null; }
+function within(value, range) {
+    return value !== null && (range[0] === null || value >= range[0]) && (range[1] === null || value <= range[1]);
+}
 function passes(i) {
     var f = state.filter;
-    if (f.sectors.length && f.sectors.indexOf(at(d.sector, i)) < 0) { return false; }
-    if (f.statuses.length && f.statuses.indexOf(at(d.status, i)) < 0) { return false; }
-    if (f.towns.length && f.towns.indexOf(at(d.area, i)) < 0) { return false; }
+    if (f.sectors.length && f.sectors.indexOf(at(parks.sector, i)) < 0) { return false; }
+    if (f.statuses.length && f.statuses.indexOf(at(parks.status, i)) < 0) { return false; }
+    if (f.towns.length && f.towns.indexOf(at(parks.area, i)) < 0) { return false; }
     if (f.opportunities && !opportunity(i)) { return false; }
-    if (f.investment) {
-        var v = d.investment[i];
-        if (v === null || (f.investment[0] !== null && v < f.investment[0]) ||
-            (f.investment[1] !== null && v > f.investment[1])) { return false; }
-    }
-    if (f.years) {
-        var y = d.year[i];
-        if (y === null || (f.years[0] !== null && y < f.years[0]) || (f.years[1] !== null && y > f.years[1])) {
-            return false;
-        }
-    }
-    return true;
+    if (f.investment && !within(parks.investment[i], f.investment)) { return false; }
+    return !f.years || within(parks.year[i], f.years);
 }
-parks.passes = passes;
+function onMap(i) { return passes(i) && map.hasLayer(markers.group(i)); }
 function visibleIds() {
     var ids = [];
-    for (var i = 0; i < n; i++) {
-        if (passes(i) && map.hasLayer(parks.groups[at(d.sector, i)])) { ids.push(d.id[i]); }
-    }
+    for (var i = 0; i < n; i++) { if (onMap(i)) { ids.push(parks.id[i]); } }
     return ids;
 }
-var shownNow = new Uint8Array(n);
-function apply() {
-    var points = [], shown = 0, totals = {};
-    parks.sync();  // markers (and clusters) of the parks that pass and whose sector layer is on
+function redraw() {  // one pass gives the count, the heat and the totals by town
+    var points = [], totals = {}, shown = 0;
+    markers.sync(passes);  // markers (and clusters) of the parks that pass and whose sector layer is on
     for (var i = 0; i < n; i++) {
-        var on = passes(i) && map.hasLayer(parks.groups[at(d.sector, i)]);
+        var on = onMap(i);
         shownNow[i] = on ? 1 : 0;
-        if (on) {  // one pass gives the count, the heat and the town totals
-            shown += 1;
-            var area = at(d.area, i), sum = totals[area] || (totals[area] = {count: 0, money: 0, carrying: 0});
-            sum.count += 1;
-            if (d.investment[i] !== null) { sum.money += d.investment[i]; sum.carrying += 1; }
-        }
-        if (on && d.heat[i] !== null) { points.push([d.lat0[i], d.lon0[i], d.heat[i]]); }
+        if (!on) { continue; }
+        shown += 1;
+        var area = at(parks.area, i), sum = totals[area] || (totals[area] = {count: 0, money: 0, carrying: 0});
+        sum.count += 1;
+        if (parks.investment[i] !== null) { sum.money += parks.investment[i]; sum.carrying += 1; }
+        if (parks.heat[i] !== null) { points.push([parks.lat0[i], parks.lon0[i], parks.heat[i]]); }
     }
     if (heat && map.hasLayer(heat)) { heat.setLatLngs(points); }  // Leaflet.heat cannot redraw off the map;
-                                                                 // overlayadd runs apply() again
-    updateAreas(totals);
-    updateDensity(points.length);
-    renderLegend(points.length);
-    renderLayerNames();
-    state.shown = shown;
-    panel.render(shown, totals);
-    writeHash();
+    state.shown = shown;                                          // overlayadd redraws again
+    var drawn = {points: points, totals: totals, shown: shown, on: shownNow};
+    listeners.forEach(function (listener) { listener(drawn); });
 }
-function updateAreas(totals) {
-    if (!areas) { return; }
-    areas.eachLayer(function (layer) {
-        var name = layer.feature.properties.name, sum = totals[name] || {count: 0, money: 0, carrying: 0};
-        var html = "<b>" + esc(place(name)) + "</b> <i>(" + esc(t("area.schematic")) + ")</i><br>" +
-            esc(t("area.parks")) + ": " + sum.count;
-        if (sum.carrying) { html += "<br>" + esc(t("field.investment")) + ": " + esc(figure(sum.money, "money")) +
-                                    " (" + sum.carrying + ")"; }
-        layer.setTooltipContent(html);
-    });
+function set(filter) { state.filter = clean(filter); redraw(); }
+function update(changes) {  // some parts of the filter, already clean (the panel's, playback's)
+    Object.keys(changes).forEach(function (k) { state.filter[k] = changes[k]; });
+    redraw();
 }
+map.on("overlayadd overlayremove", redraw);  // a sector or the heat switched in the layer control
+
+return {empty: empty, clean: clean, passes: passes, set: set, update: update, redraw: redraw,
+        listen: function (listener) { listeners.push(listener); },
+        filter: function () { return state.filter; }, shown: function () { return state.shown; },
+        visibleIds: visibleIds};

@@ -63,14 +63,14 @@ def test_join_adds_area_sector_and_status(data):
 
 def test_join_keeps_index_and_crs_and_uses_coordinates_for_exact_parks(tmp_path):
     register = read_register(write_csv(tmp_path / "r.csv", [HEADER, *ROWS]))
-    located = locate_parks(register)
+    located, report = locate_parks(register)
     joined = join_parks(located, town_areas())
     assert joined.crs == located.crs
     assert joined.index.tolist() == located.index.tolist()
     exact = joined[joined["precision"] == "exact"]
     # D names 陆家镇 as its town but its coordinates lie on 张浦镇's point: the coordinates decide
     assert exact[["name", "host", "area"]].values.tolist() == [["D", "陆家镇", "张浦镇"]]
-    assert_accounted(register.report)
+    assert_accounted(report)
 
 
 def test_totals_by_area(data):

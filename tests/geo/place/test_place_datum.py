@@ -14,9 +14,11 @@ from hypothesis import strategies as st
 from pyproj import Geod
 
 import geo.place.datum
+import geo.place.datum_names
 from geo import RegisterError
-from geo.place.datum import (DATUMS, Datum, DatumWarning, bd09_to_gcj02, bd09_to_wgs84, convert, gcj02_to_bd09,
-                       gcj02_to_wgs84, parse_datum, to_wgs84, wgs84_to_bd09, wgs84_to_gcj02)
+from geo.place.datum import (DATUMS, Datum, DatumWarning, bd09_to_gcj02, bd09_to_wgs84, convert, convert_by_datum,
+                             gcj02_to_bd09, gcj02_to_wgs84, parse_datum, parse_datums, to_wgs84, wgs84_to_bd09,
+                             wgs84_to_gcj02)
 
 GEOD = Geod(ellps="WGS84")
 KUNSHAN = (120.98, 31.38)
@@ -462,13 +464,13 @@ def test_to_wgs84_on_rows_appended_after_a_first_pass():
 
 def test_to_wgs84_groups_rows_by_datum(monkeypatch):
     calls = []
-    apply = geo.place.datum._apply
+    apply = geo.place.datum.shift_in_place
 
     def counting(lon, lat, source, target):
         calls.append((source, lon.size))
         return apply(lon, lat, source, target)
 
-    monkeypatch.setattr(geo.place.datum, "_apply", counting)
+    monkeypatch.setattr(geo.place.datum, "shift_in_place", counting)
     frame = pd.DataFrame({"lon": np.full(3000, 121.0), "lat": np.full(3000, 31.3),
                           "datum": np.tile(["wgs84", "gcj02", "bd09"], 1000)})
     out = to_wgs84(frame)
@@ -496,6 +498,63 @@ def test_to_wgs84_errors():
     with pytest.raises(RegisterError) as error:
         to_wgs84(frame[["lon", "lat"]])
     assert str(error.value) == "to_wgs84: missing column(s) 'datum'; columns: lon, lat"
+
+
+# --- the one parse and convert path ---------------------------------------------------------------------------
+
+
+def test_parse_datums_reads_each_distinct_name_once(monkeypatch):
+    calls = []
+    parse = geo.place.datum_names.parse_datum
+
+    def counting(value):
+        calls.append(value)
+        return parse(value)
+
+    monkeypatch.setattr(geo.place.datum_names, "parse_datum", counting)
+    names = pd.Series(["高德", "百度", " ", None, "高德", "mercator", "GPS"] * 100, index=range(700, 0, -1))
+    codes, unknown = parse_datums(names, default="bd09")
+    assert sorted(calls) == sorted(["高德", "百度", "mercator", "GPS"])
+    assert codes.index.equals(names.index) and codes.dtype == "string" and unknown.dtype == bool
+    assert codes.iloc[:7].tolist() == ["gcj02", "bd09", "bd09", "bd09", "gcj02", pd.NA, "wgs84"]
+    assert unknown.iloc[:7].tolist() == [False, False, False, False, False, True, False]
+    assert parse_datums(pd.Series([None, "wgs84"]))[0].tolist() == [pd.NA, "wgs84"]
+
+
+def test_convert_by_datum_converts_each_group_once_and_warns_once(monkeypatch):
+    calls = []
+    shift = geo.place.datum.shift_in_place
+
+    def counting(lon, lat, source, target):
+        calls.append((source, target, lon.size))
+        return shift(lon, lat, source, target)
+
+    monkeypatch.setattr(geo.place.datum, "shift_in_place", counting)
+    lon = np.array([120.98, 120.98, 120.98, 8.68, np.nan, 120.98])
+    lat = np.array([31.38, 31.38, 31.38, 50.11, 31.0, 31.38])
+    sources = pd.Series(["gcj02", "wgs84", "bd09", "bd09", "gcj02", None], index=list("abcdef"))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        x, y = convert_by_datum(lon, lat, sources, "GCJ-02")
+    assert calls == [("wgs84", "gcj02", 1), ("bd09", "gcj02", 2)]
+    assert (x[0], y[0]) == (120.98, 31.38)  # already GCJ-02
+    assert (x[1], y[1]) == wgs84_to_gcj02(120.98, 31.38)
+    assert (x[2], y[2]) == bd09_to_gcj02(120.98, 31.38)
+    assert (x[3], y[3]) == FRANKFURT and np.isnan(x[4]) and (x[5], y[5]) == (120.98, 31.38)
+    assert lon[1] == 120.98  # the input is not changed
+    assert [str(w.message) for w in caught] == [
+        "1 point outside mainland China left unchanged (to gcj02): the datums agree there "
+        "/ 1 个点位于中国大陆范围外，坐标未改变"]
+    assert caught[0].filename == __file__
+
+
+def test_convert_by_datum_refuses_names_that_are_not_codes():
+    with pytest.raises(RegisterError) as error:
+        convert_by_datum([121.0, 121.0], [31.3, 31.3], pd.Series(["高德", "gcj02"], name="坐标系"), "wgs84")
+    assert str(error.value) == ("column '坐标系': unknown datum in rows 0: '高德'; allowed: wgs84, gcj02, bd09 or "
+                                "missing (read names with parse_datum) / 列 '坐标系' 含无法识别的坐标系")
+    with pytest.raises(ValueError, match="one datum per point, got 1 for 2 points"):
+        convert_by_datum([121.0, 121.0], [31.3, 31.3], ["gcj02"], "wgs84")
 
 
 # --- doctests -----------------------------------------------------------------------------------------------------

@@ -42,22 +42,24 @@ def located(tmp_path_factory):
         ["外地址园", "", "上海市黄浦区南京东路1号", "", ""],         # 13 address naming no Kunshan place
     ]
     register = read_register(write_csv(tmp_path_factory.mktemp("locate") / "r.csv", rows))
-    parks = locate_parks(register)
-    return register, parks.set_index("name")
+    before = register.report.to_dict()
+    located = locate_parks(register)
+    assert register.report.to_dict() == before  # the register's report is not changed: the result has its own
+    return register, located.report, located.parks.set_index("name")
 
 
 def test_located_parks_crs_and_rows(located):
-    register, parks = located
+    register, report, parks = located
     assert parks.crs.to_epsg() == 4326
     assert parks["row"].tolist() == [2, 3, 4, 5, 6, 7, 8, 11, 12]
     assert len(register.table) == 12  # the register's own table is unchanged
-    report = register.report
+    assert (register.report.parks, register.report.rejected) == (12, [])
     assert (report.rows_read, report.parks, len(report.rejected), len(report.skipped)) == (12, 9, 3, 0)
     assert_accounted(report)
 
 
 def test_coordinates_give_exact_precision(located):
-    _, parks = located
+    _, _, parks = located
     park = parks.loc["坐标园"]
     assert (park["precision"], park["located_by"], park["uncertainty_m"]) == ("exact", "coordinates", 0.0)
     assert xy(park.geometry) == (120.95, 31.3)
@@ -72,7 +74,7 @@ def test_coordinates_give_exact_precision(located):
     ("英文园", "张浦镇", ZHANGPU),
 ])
 def test_town_names_and_aliases_give_town_precision(located, name, host, point):
-    _, parks = located
+    _, _, parks = located
     park = parks.loc[name]
     assert (park["host"], park["precision"], park["located_by"], park["uncertainty_m"]) == (
         host, "town", "town", 3000.0)
@@ -80,14 +82,14 @@ def test_town_names_and_aliases_give_town_precision(located, name, host, point):
 
 
 def test_address_naming_a_town(located):
-    _, parks = located
+    _, _, parks = located
     park = parks.loc["地址园"]
     assert (park["host"], park["precision"], park["located_by"]) == ("锦溪镇", "town", "address")
     assert xy(park.geometry) == JINXI
 
 
 def test_zone_covering_several_towns(located):
-    _, parks = located
+    _, _, parks = located
     park = parks.loc["度假区园"]
     assert (park["host"], park["precision"], park["uncertainty_m"]) == ("昆山旅游度假区", "zone", 6000.0)
     # the mean of the points of 淀山湖镇, 周庄镇 and 锦溪镇
@@ -97,48 +99,48 @@ def test_zone_covering_several_towns(located):
 
 
 def test_no_location_gives_city_precision_with_a_warning(located):
-    register, parks = located
+    _, report, parks = located
     park = parks.loc["无址园"]
     assert (park["host"], park["precision"], park["located_by"], park["uncertainty_m"]) == (
         "昆山市", "city", "none", 12000.0)
     assert xy(park.geometry) == SEAT
-    city = [w for w in register.report.warnings if w["message"] == CITY_LEVEL]
+    city = [w for w in report.warnings if w["message"] == CITY_LEVEL]
     assert [(w["row"], w["column"]) for w in city] == [(11, "所在镇")]
 
 
 def test_address_outside_kunshan_is_rejected(located):
-    register, parks = located
+    _, report, parks = located
     assert "外地址园" not in parks.index
-    entry = next(e for e in register.report.rejected if e["row"] == 13)
+    entry = next(e for e in report.rejected if e["row"] == 13)
     assert (entry["column"], entry["value"]) == ("地址", "上海市黄浦区南京东路1号")
     assert entry["reason"] == "the address names a place outside Kunshan / 地址不在昆山市 (上海市)"
 
 
 def test_unknown_town_is_rejected(located):
-    register, parks = located
+    _, report, parks = located
     assert "火星园" not in parks.index
-    entry = register.report.rejected[0]
+    entry = report.rejected[0]
     assert (entry["row"], entry["column"], entry["value"]) == (9, "所在镇", "火星镇")
     assert entry["reason"].startswith("unknown town or zone (known: 玉山镇, 巴城镇,")
     assert "昆山开发区, 昆山高新区, 昆山旅游度假区) / 未知的镇或板块" in entry["reason"]
 
 
 def test_point_outside_the_outline_is_rejected_not_dropped(located):
-    register, parks = located
+    _, report, parks = located
     assert "上海园" not in parks.index
-    assert register.report.rejected[1] == {"row": 10, "column": "经度", "value": "121.47, 31.23",
+    assert report.rejected[1] == {"row": 10, "column": "经度", "value": "121.47, 31.23",
                                            "reason": OUTSIDE}
-    assert not register.report.ok
+    assert not report.ok
 
 
 def test_located_rows_never_vanish(tmp_path):
     rows = [["name", "lon", "lat"], ["in", "120.95", "31.30"], ["sh", "121.47", "31.23"], ["far", "0", "0"]]
     register = read_register(write_csv(tmp_path / "r.csv", rows))
-    parks = locate_parks(register)
+    parks, report = locate_parks(register)
     assert parks["name"].tolist() == ["in"]
-    assert [(e["row"], e["reason"]) for e in register.report.rejected] == [(3, OUTSIDE), (4, OUTSIDE)]
-    assert (register.report.rows_read, register.report.parks) == (3, 1)
-    assert_accounted(register.report)
+    assert [(e["row"], e["reason"]) for e in report.rejected] == [(3, OUTSIDE), (4, OUTSIDE)]
+    assert (report.rows_read, report.parks) == (3, 1)
+    assert_accounted(report)
 
 
 # --- gazetteer, outline and areas --------------------------------------------------------------

@@ -253,6 +253,15 @@ def test_sector_and_status_vocabulary(tmp_path):
     assert_accounted(register.report)
 
 
+def test_a_compound_sector_written_with_commas_is_matched_by_its_first_part(tmp_path):
+    # Fixed with the one text normaliser: sector and status values keep their commas (only amounts drop them as
+    # thousands separators), so the splitter's ',' and '，' (NFKC) apply. Before, 电子信息,生物医药 was 'other'.
+    rows = [["name", "sector"], ["A", "电子信息,生物医药"], ["B", "生物医药，电子信息"], ["C", "3,500"]]
+    register = read_register(write_csv(tmp_path / "r.csv", rows))
+    assert register.table["sector"].tolist() == ["electronics", "biomedicine", "other"]
+    assert [w["value"] for w in register.report.warnings] == ["3,500"]
+
+
 def test_duplicate_column_names_produce_a_warning(tmp_path):
     # Fails against the current code: Report._records calls int(None) on the file-level warning's row.
     rows = [["园区名称", "所在镇", "负责人", "负责人"], ["A", "张浦镇", "x", "y"]]

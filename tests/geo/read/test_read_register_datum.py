@@ -143,8 +143,8 @@ def mixed(tmp_path_factory):
             ["合计", "", "", ""]]                          # 11 skipped
     register = read_register(write_csv(tmp_path_factory.mktemp("mixed") / "r.csv", rows), datum="gcj02")
     table_before = register.table.copy()
-    parks = locate_parks(register)
-    return register, parks, table_before
+    parks, report = locate_parks(register)
+    return register, parks, table_before, report
 
 
 GIVEN = {"高德园": (120.98, 31.38, "gcj02"), "火星园": (121.01, 31.33, "gcj02"), "百度园": (120.95, 31.30, "bd09"),
@@ -153,7 +153,7 @@ GIVEN = {"高德园": (120.98, 31.38, "gcj02"), "火星园": (121.01, 31.33, "gc
 
 
 def test_each_row_is_converted_from_its_own_datum(mixed):
-    _, parks, _ = mixed
+    _, parks, _, _ = mixed
     assert parks["name"].tolist() == list(GIVEN)
     for _, park in parks.iterrows():
         lon, lat, source = GIVEN[park["name"]]
@@ -168,7 +168,7 @@ def test_each_row_is_converted_from_its_own_datum(mixed):
 
 
 def test_conversion_moves_the_points_by_the_datum_offset(mixed):
-    _, parks, _ = mixed
+    _, parks, _, _ = mixed
     moved = np.hypot(parks["lon"] - parks["lon_input"], parks["lat"] - parks["lat_input"]).to_numpy()
     sources = parks["datum_input"].to_numpy()
     assert np.all(moved[sources == "wgs84"] == 0)
@@ -177,8 +177,7 @@ def test_conversion_moves_the_points_by_the_datum_offset(mixed):
 
 
 def test_rejections_skips_and_warnings_of_the_mixed_register(mixed):
-    register, _, _ = mixed
-    report = register.report
+    _, _, _, report = mixed
     assert report.rejected == [
         {"row": 8, "column": "坐标系", "value": "不知道", "reason": UNKNOWN_DATUM},
         {"row": 9, "column": "经度", "value": "121.47, 31.23", "reason": outside_reason("BD-09")},
@@ -190,8 +189,10 @@ def test_rejections_skips_and_warnings_of_the_mixed_register(mixed):
 
 
 def test_the_registers_table_is_not_changed(mixed):
-    register, _, before = mixed
+    register, _, before, _ = mixed
     pd.testing.assert_frame_equal(register.table, before)
+    assert (register.report.parks, register.report.rejected) == (8, [{"row": 8, "column": "坐标系", "value": "不知道",
+                                                                      "reason": UNKNOWN_DATUM}])
     assert register.table.loc[register.table["name"] == "高德园", "lon"].item() == 120.98
     assert register.table.loc[register.table["name"] == "高德园", "datum"].item() == "gcj02"
 
@@ -200,11 +201,11 @@ def test_the_registers_table_is_not_changed(mixed):
 def test_outside_point_names_the_datum_as_given(tmp_path, source):
     rows = [["园区名称", "经度", "纬度"], ["上海园", *map(str, SHANGHAI)], ["昆山园", "120.98", "31.38"]]
     register = read_register(write_csv(tmp_path / "r.csv", rows), datum=source)
-    parks = locate_parks(register)
+    parks, report = locate_parks(register)
     assert parks["name"].tolist() == ["昆山园"]
-    assert register.report.rejected == [{"row": 2, "column": "经度", "value": "121.47, 31.23",
-                                         "reason": outside_reason(LABELS[source])}]
-    assert_accounted(register.report)
+    assert report.rejected == [{"row": 2, "column": "经度", "value": "121.47, 31.23",
+                                "reason": outside_reason(LABELS[source])}]
+    assert_accounted(report)
 
 
 def test_gcj02_point_just_inside_that_stays_inside_is_accepted(tmp_path, outline):
@@ -214,12 +215,12 @@ def test_gcj02_point_just_inside_that_stays_inside_is_accepted(tmp_path, outline
     assert metres_inside(outline, x, y) > 0                # and inside once converted
     rows = [["园区名称", "经度", "纬度", "坐标系"], ["边园", str(lon), str(lat), "高德"]]
     register = read_register(write_csv(tmp_path / "r.csv", rows))
-    parks = locate_parks(register, outline=outline)
-    assert register.report.rejected == []
+    parks, report = locate_parks(register, outline=outline)
+    assert report.rejected == []
     assert len(parks) == 1
     assert (parks["lon"].item(), parks["lat"].item()) == (pytest.approx(x, abs=1e-9), pytest.approx(y, abs=1e-9))
     assert (parks["lon_input"].item(), parks["lat_input"].item(), parks["datum_input"].item()) == (lon, lat, "gcj02")
-    assert_accounted(register.report)
+    assert_accounted(report)
 
 
 def test_gcj02_point_just_inside_whose_wgs84_position_is_outside_is_rejected(tmp_path, outline):
@@ -230,12 +231,13 @@ def test_gcj02_point_just_inside_whose_wgs84_position_is_outside_is_rejected(tmp
     rows = [["园区名称", "经度", "纬度"], ["边园", str(lon), str(lat)]]
     path = write_csv(tmp_path / "r.csv", rows)
     as_wgs84 = read_register(path)
-    assert len(locate_parks(as_wgs84, outline=outline)) == 1  # read as WGS-84 it is inside
+    assert len(locate_parks(as_wgs84, outline=outline).parks) == 1  # read as WGS-84 it is inside
     as_gcj02 = read_register(path, datum="gcj02")
-    assert len(locate_parks(as_gcj02, outline=outline)) == 0
-    assert as_gcj02.report.rejected == [{"row": 2, "column": "经度", "value": f"{lon}, {lat}",
-                                         "reason": outside_reason("GCJ-02")}]
-    assert_accounted(as_gcj02.report)
+    parks, report = locate_parks(as_gcj02, outline=outline)
+    assert len(parks) == 0
+    assert report.rejected == [{"row": 2, "column": "经度", "value": f"{lon}, {lat}",
+                                "reason": outside_reason("GCJ-02")}]
+    assert_accounted(report)
 
 
 @pytest.mark.parametrize("source", ["wgs84", "gcj02", "bd09"])
@@ -244,20 +246,20 @@ def test_swapped_coordinates_are_swapped_back_then_converted(tmp_path, source):
     register = read_register(write_csv(tmp_path / "r.csv", rows), datum=source)
     assert register.table["lon"].tolist() == [120.98, 121.0]
     assert register.table["lat"].tolist() == [31.38, 31.3]
-    parks = locate_parks(register)
-    assert register.report.warnings == [{"row": 2, "column": "经度", "value": "31.38", "message": SWAPPED}]
-    assert register.report.rejected == []
+    parks, report = locate_parks(register)
+    assert report.warnings == [{"row": 2, "column": "经度", "value": "31.38", "message": SWAPPED}]
+    assert report.rejected == []
     x, y = TO_WGS84[source](120.98, 31.38)
     first = parks.iloc[0]
     assert (first["lon"], first["lat"]) == (pytest.approx(x, abs=1e-9), pytest.approx(y, abs=1e-9))
     assert first["datum_input"] == source
-    assert_accounted(register.report)
+    assert_accounted(report)
 
 
 def test_locating_twice_does_not_convert_twice(tmp_path):
     rows = [["园区名称", "经度", "纬度"], ["甲", "120.98", "31.38"]]
     register = read_register(write_csv(tmp_path / "r.csv", rows), datum="bd09")
-    first, second = locate_parks(register), locate_parks(register)
+    first, second = locate_parks(register).parks, locate_parks(register).parks
     assert first["lon"].item() == second["lon"].item()
     x, _ = datum.bd09_to_wgs84(120.98, 31.38)
     assert second["lon"].item() == pytest.approx(x, abs=1e-9)
@@ -268,7 +270,7 @@ def test_rows_without_coordinates_keep_their_town_position(tmp_path):
             ["镇园", "张浦镇", "", "", "百度"],
             ["点园", "张浦镇", "120.98", "31.38", "百度"]]
     register = read_register(write_csv(tmp_path / "r.csv", rows))
-    parks = locate_parks(register).set_index("name")
+    parks = locate_parks(register).parks.set_index("name")
     assert (parks.at["镇园", "precision"], parks.geometry["镇园"].x, parks.geometry["镇园"].y) == ("town", 120.945,
                                                                                                  31.285)
     assert parks.at["镇园", "datum"] == "wgs84"

@@ -4,7 +4,6 @@ import json
 import re
 
 import folium
-import geopandas as gpd
 import numpy as np
 import pytest
 import shapely
@@ -13,9 +12,9 @@ import xyzservices.providers as xyz
 import geo
 from geo.place import datum
 from layers import map_html, park_heatmap
-from layers.elements.basemaps import BASEMAPS, Basemap, BasemapError, basemap, companions, tile_layer, to_datum
+from layers.elements.basemaps import BASEMAPS, Basemap, BasemapError, basemap, companions, tile_layer
 from layers.cli import main
-from pagedata import page_parks
+from pagedata import page_parks, page_payload
 
 ERROR = "kunshan-heatmap: error: "
 KEYS = ("KUNSHAN_TIANDITU_KEY", "KUNSHAN_CARTO_KEY")
@@ -65,14 +64,16 @@ def js_values(page, call):
 
 
 def outline_geojson(page):
-    layers = [data for data, options in js_values(page, "L.geoJSON")
-              if isinstance(options, dict) and "cnmaps" in options.get("attribution", "")]
+    """The outline's collection: its features carry no property (the areas' carry their name)."""
+    layers = [data for data, _ in js_values(page, "L.geoJSON")
+              if all(not feature["properties"] for feature in data["features"])]
     assert len(layers) == 1
     return layers[0]
 
 
 def areas_geojson(page):
-    layers = [data for data, options in js_values(page, "L.geoJSON") if options is None]
+    layers = [data for data, _ in js_values(page, "L.geoJSON")
+              if data["features"] and all("name" in feature["properties"] for feature in data["features"])]
     assert len(layers) == 1
     return layers[0]
 
@@ -103,7 +104,7 @@ def test_osm_url_and_attribution_come_from_xyzservices():
     item = basemap("osm")
     provider = xyz.OpenStreetMap.Mapnik
     assert isinstance(item, Basemap)
-    assert (item.name, item.label, item.datum) == ("osm", "OpenStreetMap", "wgs84")
+    assert (item.name, item.datum) == ("osm", "wgs84")
     assert item.url == provider.build_url(fill_subdomain=False, scale_factor="")
     assert item.url == "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
     assert item.attribution == provider.html_attribution
@@ -111,18 +112,15 @@ def test_osm_url_and_attribution_come_from_xyzservices():
     assert item.max_zoom == 19
 
 
-@pytest.mark.parametrize("name, provider, label", [
-    ("gaode", xyz.Gaode.Normal, "高德 Gaode (street)"),
-    ("gaode-satellite", xyz.Gaode.Satellite, "高德 Gaode (satellite)"),
-])
-def test_gaode_urls_are_the_xyzservices_templates_over_https(name, provider, label):
+@pytest.mark.parametrize("name, provider", [("gaode", xyz.Gaode.Normal), ("gaode-satellite", xyz.Gaode.Satellite)])
+def test_gaode_urls_are_the_xyzservices_templates_over_https(name, provider):
     item = basemap(name)
     template = provider.build_url(fill_subdomain=False, scale_factor="")
     assert template.startswith("http://")  # xyzservices ships them over plain http
     assert item.url == "https://" + template.removeprefix("http://")
     assert item.url.startswith("https://") and "autonavi.com" in item.url
     assert "{x}" in item.url and "{y}" in item.url and "{z}" in item.url
-    assert (item.name, item.label, item.datum) == (name, label, "gcj02")
+    assert (item.name, item.datum) == (name, "gcj02")
     assert item.attribution == provider.html_attribution
     assert "Gaode" in item.attribution
 
@@ -208,14 +206,14 @@ def test_companions_of_a_basemap_without_its_key_raise():
         companions("carto")
 
 
-# ---------------------------------------------------------------- tile_layer() and to_datum()
+# ---------------------------------------------------------------- tile_layer()
 
 def test_tile_layer_carries_url_attribution_name_and_subdomains(monkeypatch):
     monkeypatch.setenv("KUNSHAN_TIANDITU_KEY", "tdt-key-123")
-    layer = tile_layer(basemap("tianditu"), show=False)
+    layer = tile_layer(basemap("tianditu"), name="天地图", show=False)
     assert isinstance(layer, folium.TileLayer)
     assert layer.tiles == TIANDITU_URL + "tdt-key-123"
-    assert layer.layer_name == "天地图 Tianditu"
+    assert layer.layer_name == "天地图"
     assert layer.options["attribution"] == basemap("tianditu").attribution
     assert layer.options["subdomains"] == "01234567"
     assert layer.options["max_zoom"] == 18
@@ -227,30 +225,9 @@ def test_tile_layer_of_a_basemap_without_subdomains():
     assert item.subdomains is None
     layer = tile_layer(item)
     assert layer.tiles == item.url and "{s}" not in layer.tiles
-    assert layer.layer_name == "高德 Gaode (street)"
+    assert layer.layer_name == "gaode"  # no name given: the registry's
     assert layer.options["attribution"] == item.attribution
     assert (layer.overlay, layer.control, layer.show) == (False, True, True)
-
-
-def test_to_datum_wgs84_is_the_frame_itself():
-    frame = gpd.GeoDataFrame({"n": [1]}, geometry=gpd.points_from_xy([120.98], [31.38]), crs="EPSG:4326")
-    assert to_datum(frame, "wgs84") is frame
-
-
-@pytest.mark.parametrize("target, forward", [("gcj02", datum.wgs84_to_gcj02), ("bd09", datum.wgs84_to_bd09)])
-def test_to_datum_converts_every_vertex_and_leaves_the_input(target, forward):
-    line = shapely.LineString([(120.90, 31.30), (121.00, 31.40), (121.05, 31.25)])
-    points = [shapely.Point(120.98, 31.38), line]
-    frame = gpd.GeoDataFrame({"n": [1, 2]}, geometry=points, crs="EPSG:4326", index=[7, 9])
-    shifted = to_datum(frame, target)
-    assert shifted is not frame
-    assert list(shifted.index) == [7, 9] and list(shifted["n"]) == [1, 2]
-    assert shifted.crs.to_epsg() == 4326
-    lon, lat = forward(np.array([120.98, 120.90, 121.00, 121.05]), np.array([31.38, 31.30, 31.40, 31.25]))
-    np.testing.assert_allclose(frame_coordinates(shifted), np.column_stack([lon, lat]), rtol=0, atol=1e-9)
-    assert shifted.geometry.iloc[1].geom_type == "LineString"
-    assert frame.geometry.iloc[0].equals(shapely.Point(120.98, 31.38))  # the input is untouched
-    assert frame.geometry.iloc[1].equals(line)
 
 
 # ---------------------------------------------------------------- park_heatmap(basemap=...)
@@ -337,6 +314,24 @@ def test_an_osm_page_offers_only_wgs84_tiles(default, all_keys):
     for host in GCJ02_HOSTS:
         assert host not in page
     assert "Gaode (street)" not in page and "Gaode (satellite)" not in page
+
+
+def control_names(page, kind):
+    """The names folium writes into the layer control's ``base_layers`` or ``overlays``, in order."""
+    block = re.search(kind + r" : \s*\{\n(.*?)\n\s*\},", page, re.S)[1]
+    return [json.loads(label) for label in re.findall(r'^\s*(".*") : \w+,$', block, re.M)]
+
+
+def test_the_basemaps_are_named_from_the_registry_in_the_language_the_page_opens_in(default, all_keys):
+    zh = map_html(park_heatmap(default.parks, basemap="gaode"))
+    en = map_html(park_heatmap(default.parks, basemap="gaode", language="en"))
+    assert control_names(zh, "base_layers") == ["高德地图（街道）", "高德地图（卫星）"]
+    assert control_names(en, "base_layers") == ["Gaode (street)", "Gaode (satellite)"]
+    strings = page_payload(en)["config"]["strings"]  # the page renames them from the same keys
+    names = [strings[f"basemap.{name}"]["en"] for name in ("gaode", "gaode-satellite")]
+    assert names == control_names(en, "base_layers")
+    osm = map_html(park_heatmap(default.parks, basemap="osm", language="zh-Hant"))
+    assert control_names(osm, "base_layers") == ["OpenStreetMap", "CARTO 淺色", "天地圖"]
 
 
 def test_an_osm_page_without_keys_has_the_osm_tiles_alone(pages):

@@ -14,6 +14,9 @@ from layers.cli import main
 
 pytestmark = pytest.mark.browser
 
+#: The surface the page drew last: values, pixels and how many parks it holds (kept on the density layer).
+SURFACE = "Object.values(window).find(v => v instanceof L.ImageOverlay).khSurface"
+
 @pytest.fixture(scope="module")
 def density_page(tmp_path_factory):
     output = tmp_path_factory.mktemp("density") / "map.html"
@@ -49,7 +52,7 @@ def test_filtering_recomputes_the_density_on_the_same_grid_as_python(page, parks
     assert "27 个园区中 25 个计入" in legend.inner_text()
 
     page.evaluate("KunshanHeatmap.setFilter({sectors: ['robotics']})")
-    drawn = page.evaluate("window.__kunshanHeatmap.density")
+    drawn = page.evaluate(SURFACE)
     values = np.array(drawn["values"]).reshape(whole.shape)
     expected = python_surface(parks, parks["sector"].eq("robotics"), whole.bounds)
     assert drawn["used"] == int((parks["sector"].eq("robotics") & parks["precision"].ne("city")).sum()) > 0
@@ -73,8 +76,8 @@ def test_density_pixels_follow_the_python_colour_ramp(page, parks):
 
     whole = density_grid(parks, "count")
     page.evaluate("KunshanHeatmap.setFilter({statuses: ['certified']})")
-    drawn = page.evaluate("window.__kunshanHeatmap.density")
-    pixels = np.array(list(page.evaluate("Array.from(window.__kunshanHeatmap.density.pixels)")), dtype=int)
+    drawn = page.evaluate(SURFACE)
+    pixels = np.array(list(page.evaluate(f"Array.from({SURFACE}.pixels)")), dtype=int)
     expected = density_rgba(np.array(drawn["values"]).reshape(whole.shape), density_levels(whole.values))
     # numpy rounds halves to even, JavaScript up: at most one step apart
     assert np.abs(pixels.reshape(expected.shape) - expected.astype(int)).max() <= 1
@@ -83,7 +86,7 @@ def test_density_pixels_follow_the_python_colour_ramp(page, parks):
 
 def test_an_empty_filter_result_clears_the_surface(page):
     page.evaluate("KunshanHeatmap.setFilter({investment: [1e9, null]})")
-    drawn = page.evaluate("window.__kunshanHeatmap.density")
+    drawn = page.evaluate(SURFACE)
     assert drawn["used"] == 0 and max(drawn["values"]) == 0
     assert "27 个园区中 0 个计入" in page.locator(".kh-density-control").inner_text()
 
@@ -92,7 +95,7 @@ def test_a_sector_switched_off_in_the_layer_control_leaves_the_density(page, par
     page.locator(".leaflet-control-layers").hover()
     robotics = page.locator(".leaflet-control-layers-overlays label", has_text="机器人")
     robotics.locator("input").click()
-    drawn = page.evaluate("window.__kunshanHeatmap.density")
+    drawn = page.evaluate(SURFACE)
     carrying = parks["precision"].ne("city")
     assert drawn["used"] == int((carrying & parks["sector"].ne("robotics")).sum())
 
@@ -136,3 +139,62 @@ def test_switching_the_density_off_and_on_keeps_the_language(page):
     density.click()
     assert "parks/km²" in page.locator(".kh-density-control").inner_text()
     assert "Park density" in page.locator(".kh-density-control").inner_text()
+
+
+@pytest.fixture(scope="module")
+def investment_page(browser, tmp_path_factory):
+    """The default register weighed by investment, bandwidth 1.5 km: (page, the levels the page was given)."""
+    import geo
+    import layers
+    from geo.analyse.mapdata import map_data
+    from layers.elements.density import density_levels
+
+    data = geo.kunshan_default()
+    output = tmp_path_factory.mktemp("investment") / "map.html"
+    layers.write_map(layers.park_heatmap(data.parks, outline=data.outline, weight="investment", bandwidth_m=1500.0),
+                     output, offline=True)
+    page, _, errors = open_offline(browser, output)
+    page.wait_for_function(f"{COUNT} === 27")
+    levels = density_levels(map_data(data.parks, weight="investment", bandwidth_m=1500.0).density.grid.values)
+    yield page, levels
+    assert errors == []
+    page.close()
+
+
+def test_the_density_legend_in_real_units_in_every_language(investment_page):
+    page, levels = investment_page
+    legend = page.locator(".kh-density-control")
+    ticks = [np.format_float_positional(v, trim="-") for v in levels]
+    assert len(ticks) == 5 and legend.locator(".kh-density-tick").all_inner_texts() == ticks
+    assert legend.inner_text().split("\n") == [
+        "总投资密度", *ticks, "亿元/km²", "核密度，带宽 1.5 km", "高斯核 σ = 1,500 m，网格约 250 m",
+        "27 个园区中 4 个有总投资数据"]
+    image = page.locator("img.leaflet-image-layer")
+    assert image.get_attribute("alt") == "总投资密度 (亿元/km²)"
+    page.evaluate("KunshanHeatmap.setLanguage('en')")
+    assert legend.inner_text().split("\n") == [
+        "Investment density", *ticks, "100 million CNY/km²", "kernel density, bandwidth 1.5 km",
+        "Gaussian kernel σ = 1,500 m, cells of about 250 m", "4 of 27 parks carry a value of investment"]
+    assert image.get_attribute("alt") == "Investment density (100 million CNY/km²)"
+    page.evaluate("KunshanHeatmap.setLanguage('zh-Hant')")
+    assert legend.inner_text().split("\n")[0] == "總投資密度" and "27 個園區中 4 個有總投資數據" in legend.inner_text()
+
+
+def test_an_empty_surface_says_so_in_the_legend(browser, tmp_path):
+    import geo
+    import layers
+
+    data = geo.kunshan_default()
+    city = data.parks[data.parks["precision"].eq("city")]  # none is in the heat: the surface spans the outline
+    output = tmp_path / "empty.html"
+    layers.write_map(layers.park_heatmap(city, outline=data.outline, weight="investment"), output, offline=True)
+    page, _, errors = open_offline(browser, output)
+    page.wait_for_function(f"{COUNT} === {len(city)}")
+    legend = page.locator(".kh-density-control")
+    assert legend.locator(".kh-density-empty").inner_text() == "没有园区计入密度"
+    assert legend.locator(".kh-density-tick").count() == 0
+    assert f"{len(city)} 个园区中 0 个有总投资数据" in legend.inner_text()
+    page.evaluate("KunshanHeatmap.setLanguage('en')")
+    assert "No park in the density" in legend.inner_text() and f"0 of {len(city)} parks carry" in legend.inner_text()
+    assert errors == []
+    page.close()

@@ -1,4 +1,5 @@
-"""layers.elements.density: the density surface as an embedded PNG image overlay, its legend and its datum shift."""
+"""layers.elements.density: the density surface as an embedded PNG image overlay at its corners on the basemap, the
+kernel the page recomputes it with, and the legend's control (its text: test_density_browser.py)."""
 
 import base64
 import json
@@ -12,10 +13,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from geo.place.datum import wgs84_to_gcj02
-from geo.analyse.density import density_grid
-from layers.elements.density import (RAMP, DensityLayer, DensityLegend, datum_bounds, density_layer_for_datum,
-                            density_legend_html, density_levels, density_rgba, png_bytes)
+from geo.analyse.density import cell_metres, density_grid
+from geo.analyse.mapdata import datum_bounds, density_surface
+from layers.elements.density import RAMP, DensityLayer, DensityLegend, density_levels, density_rgba, png_bytes
 
 NAN = float("nan")
 
@@ -41,6 +41,11 @@ WIDE = (120.6, 31.0, 121.4, 31.7)
 @pytest.fixture(scope="module")
 def grid():
     return density_grid(PARKS, "investment", cell_m=500.0)
+
+
+@pytest.fixture(scope="module")
+def surface(grid):
+    return density_surface(grid)
 
 
 def read_png(data: bytes) -> tuple[np.ndarray, list[int]]:
@@ -81,24 +86,28 @@ def render(*elements) -> str:
     return m.get_root().render()
 
 
+def js_object(text: str):
+    """A JavaScript object literal of JSON values, as folium's tojavascript writes it (trailing commas)."""
+    return json.loads(re.sub(r",(\s*[}\]])", r"\1", text))
+
+
 def overlay_call(html: str) -> tuple[str, list, dict]:
     """(url, bounds, options) of the one L.imageOverlay call of a page."""
-    calls = re.findall(r"L\.imageOverlay\((\"[^\"]*\"), (\[\[.*?\]\]), (\{.*?\})\);", html)
+    calls = re.findall(r"L\.imageOverlay\((\"[^\"]*\"), (\[\[.*?\]\]),\s*(\{.*?\})\);", html, re.S)
     assert len(calls) == 1
     url, bounds, options = calls[0]
-    return json.loads(url), json.loads(bounds), json.loads(options)
+    return json.loads(url), json.loads(bounds), js_object(options)
 
 
-def legend_text(html: str) -> str:
-    """Visible text of the density legend (tags stripped, entities as written)."""
-    (inner,) = re.findall(r'html = ("(?:[^"\\]|\\.)*");', html)
-    return re.sub(r"<[^>]+>", " ", json.loads(inner))
+def kernel(html: str, layer: DensityLayer) -> dict:
+    """The kernel the page recomputes the surface with (``<layer>.khDensity``)."""
+    return json.loads(re.search(re.escape(layer.get_name()) + r"\.khDensity = (\{.*?\});\n", html)[1])
 
 
 # --- PNG ---------------------------------------------------------------------------------------------------
 
-def test_png_decodes_to_the_grid_shape_with_up_filters_and_the_same_pixels(grid):
-    layer = DensityLayer(grid)
+def test_png_decodes_to_the_grid_shape_with_up_filters_and_the_same_pixels(grid, surface):
+    layer = DensityLayer(surface)
     pixels, filters = read_png(layer.png)
     assert pixels.shape == (*grid.shape, 4)
     assert struct.unpack(">II", layer.png[16:24]) == (grid.shape[1], grid.shape[0])  # IHDR width, height
@@ -106,8 +115,8 @@ def test_png_decodes_to_the_grid_shape_with_up_filters_and_the_same_pixels(grid)
     np.testing.assert_array_equal(pixels, density_rgba(grid.values, layer.levels))
 
 
-def test_the_peak_cell_is_the_most_opaque_pixel_and_empty_ground_is_transparent(grid):
-    pixels, _ = read_png(DensityLayer(grid).png)
+def test_the_peak_cell_is_the_most_opaque_pixel_and_empty_ground_is_transparent(grid, surface):
+    pixels, _ = read_png(DensityLayer(surface).png)
     peak = np.unravel_index(np.argmax(grid.values), grid.shape)
     alpha = pixels[..., 3]
     assert alpha[peak] == alpha.max() == 255
@@ -157,96 +166,87 @@ def test_default_levels_are_the_largest_1_2_5_values_up_to_the_maximum(top, expe
 
 # --- the layer in the page ---------------------------------------------------------------------------------
 
-def test_map_has_an_image_overlay_at_the_grids_bounds_and_a_legend_in_real_units(grid):
-    layer = DensityLayer(grid)
+def test_map_has_an_image_overlay_at_the_grids_bounds_and_its_kernel(grid, surface):
+    layer = DensityLayer(surface, name="总投资密度 (亿元/km²)", alt="总投资密度 (亿元/km²)")
     html = render(layer, DensityLegend(layer))
     url, bounds, options = overlay_call(html)
     assert bounds == [[grid.south, grid.west], [grid.north, grid.east]]
     assert url.startswith("data:image/png;base64,")
     assert base64.b64decode(url.split(",", 1)[1]) == layer.png
-    assert layer.layer_name == "总投资密度 Investment density (亿元/km²)"
-    assert options == {"alt": "总投资密度 Investment density, 亿元/km² 100 million CNY/km²",
-                       "className": "kh-density", "interactive": False, "opacity": 0.7, "pane": "khDensity"}
-    text = " ".join(legend_text(html).split())
-    assert "亿元/km² 100 million CNY/km²" in text
-    assert "0.01 0.02 0.05 0.1 0.2 亿元/km²" in text  # peak 12.5 / (2π × 4) = 0.497
-    assert "核密度，带宽 2 km / kernel density, bandwidth 2 km" in text
-    assert "高斯核 σ = 2,000 m，网格约 500 m / Gaussian kernel σ = 2,000 m, cells of about 500 m" in text
-    assert "5个园区中3个有总投资数据 / 3 of 5 parks carry a value of investment" in text
-    assert "总投资密度 Investment density" in text
+    assert layer.layer_name == "总投资密度 (亿元/km²)"
+    assert options == {"alt": "总投资密度 (亿元/km²)", "className": "kh-density", "interactive": False, "opacity": 0.7,
+                       "pane": "khDensity"}
+    found = kernel(html, layer)
+    widths, heights = cell_metres(grid.bounds, grid.shape)
+    assert found["widths"] == widths.tolist() and found["heights"] == heights.tolist()
+    assert (found["rows"], found["columns"]) == grid.shape and found["bounds"] == bounds
+    assert found["levels"] == [0.01, 0.02, 0.05, 0.1, 0.2]  # peak 12.5 / (2π × 4) = 0.497
+    assert (found["bandwidth_m"], found["cell_m"], found["weight"]) == (2000.0, 500.0, "investment")
+    assert (found["n_used"], found["n_total"], found["threshold"]) == (3, 5, 0.2)
+    assert found["ramp"] == [[t, list(colour)] for t, colour in RAMP]
 
 
-def test_the_image_lies_in_its_own_pane_under_vectors_and_markers(grid):
-    layer = DensityLayer(grid)
+def test_the_image_lies_in_its_own_pane_under_vectors_and_markers(surface):
+    layer = DensityLayer(surface)
     html = render(layer)
     assert (f'{layer.get_name()}.beforeAdd = function (map) {{\n'
             f'            if (!map.getPane("khDensity")) {{\n'
             f'                map.createPane("khDensity").style.zIndex = 350;') in html
+    assert "alt" not in overlay_call(html)[2]  # none given: none written
 
 
-def test_the_legend_follows_its_layer(grid):
-    layer = DensityLayer(grid, show=False)
-    html = render(layer, DensityLegend(layer, position="topleft"))
-    assert f"var layer = {layer.get_name()};" in html
-    assert 'layer.on("add", function () { legend.addTo(map); });' in html
-    assert 'layer.on("remove", function () { legend.remove(); });' in html
-    assert 'L.control({position: "topleft"})' in html
+def test_the_legend_follows_its_layer(surface):
+    layer = DensityLayer(surface, show=False)
+    legend = DensityLegend(layer, position="topleft")
+    html = render(layer, legend)
+    name, map_name = legend.get_name(), legend._parent.get_name()
+    assert f'{layer.get_name()}.on("add", function () {{\n            {name}.addTo({map_name});\n        }});' in html
+    assert f'{layer.get_name()}.on("remove", function () {{ {name}.remove(); }});' in html
+    assert f'var {name} = L.control({{position: "topleft"}});' in html
     assert f"{layer.get_name()}.addTo(" not in html  # hidden at first: the legend waits for the layer
 
 
-def test_count_legend_bandwidth_and_levels_given():
+def test_levels_and_opacity_given():
     grid = density_grid(PARKS, "count", bandwidth_m=1500.0, bounds=WIDE)
-    layer = DensityLayer(grid, levels=[0.05, 0.1, 0.15], opacity=0.5)
+    layer = DensityLayer(density_surface(grid), levels=[0.05, 0.1, 0.15], opacity=0.5)
     html = render(layer, DensityLegend(layer))
-    text = " ".join(legend_text(html).split())
-    assert "0.05 0.1 0.15 园区/km²" in text
-    assert "园区/km² parks/km²" in text
-    assert "带宽 1.5 km / kernel density, bandwidth 1.5 km" in text
-    assert "5个园区中4个计入（仅知在市内者不计） / 4 of 5 parks counted" in text
+    assert kernel(html, layer)["levels"] == [0.05, 0.1, 0.15] and kernel(html, layer)["bandwidth_m"] == 1500.0
     assert overlay_call(html)[2]["opacity"] == 0.5
     assert overlay_call(html)[1] == [[31.0, 120.6], [31.7, 121.4]]
 
 
-def test_an_empty_surface_says_so_in_the_legend():
+def test_an_empty_surface_is_a_transparent_image_without_levels():
     grid = density_grid(PARKS.iloc[[2, 3]], "investment", bounds=WIDE)
-    layer = DensityLayer(grid)
+    layer = DensityLayer(density_surface(grid))
     assert layer.levels == ()
     assert not read_png(layer.png)[0].any()
-    text = legend_text(render(layer, DensityLegend(layer)))
-    assert "没有园区计入密度 / No park in the density" in text
-    assert "0 of 2 parks" in text
+    assert kernel(render(layer), layer)["levels"] == [] and kernel(render(layer), layer)["n_total"] == 2
 
 
-def test_text_reaches_the_page_escaped(grid):
-    name = '<img src=x onerror=alert(1)> ${x} `y`'
-    layer = DensityLayer(grid, name=name)
+def test_text_reaches_the_page_inert(surface):
+    payload = '<img src=x onerror=alert(1)> ${x} `y` </script>'
+    layer = DensityLayer(surface, name="&lt;b&gt;", alt=payload)
     html = render(layer, folium.LayerControl())
-    assert "<img src=x" not in html and "${x}" not in html and "`y`" not in html
-    escaped = "&lt;img src=x onerror=alert(1)&gt; &#36;&#123;x&#125; &#96;y&#96;"
-    assert layer.layer_name == escaped  # the layer control writes names as HTML
-    assert escaped.replace("&", "\\u0026") in html  # JSON in the script, "&" written \u0026
-    legend = density_legend_html(grid, (0.1, 1.0))
-    assert "<script" not in legend and "${" not in legend
+    assert "<img src=x" not in html and "</script> " not in html
+    assert overlay_call(html)[2]["alt"] == payload  # the image's alt is set as text, never parsed as HTML
+    assert layer.layer_name == "&lt;b&gt;"  # the layer control writes names as HTML: the caller escapes
 
 
-def test_the_same_grid_gives_the_same_image(grid):
-    assert DensityLayer(grid).png == DensityLayer(grid).png
+def test_the_same_grid_gives_the_same_image(surface):
+    assert DensityLayer(surface).png == DensityLayer(surface).png
 
 
-def test_fit_bounds_sees_the_image(grid):
-    assert DensityLayer(grid)._get_self_bounds() == [[grid.south, grid.west], [grid.north, grid.east]]
+def test_fit_bounds_sees_the_image(grid, surface):
+    assert DensityLayer(surface)._get_self_bounds() == [[grid.south, grid.west], [grid.north, grid.east]]
 
 
 # --- datum -------------------------------------------------------------------------------------------------
 
-def test_gcj02_bounds_are_the_corners_converted(grid):
-    (west, east), (south, north) = wgs84_to_gcj02(np.array([grid.west, grid.east]),
-                                                  np.array([grid.south, grid.north]))
-    assert datum_bounds(grid, "gcj02") == (west, south, east, north)
-    assert datum_bounds(grid, "wgs84") == grid.bounds
-    html = render(density_layer_for_datum(grid, "gcj02"))
+def test_on_gcj02_tiles_the_image_lies_between_the_converted_corners(grid):
+    west, south, east, north = datum_bounds(grid, "gcj02")
+    html = render(DensityLayer(density_surface(grid, "gcj02")))
     assert overlay_call(html)[1] == [[round(south, 5), round(west, 5)], [round(north, 5), round(east, 5)]]
-    assert west - grid.west > 0.003 and south - grid.south < -0.001  # about 400 m east, 200 m south
+    assert overlay_call(html)[1] != overlay_call(render(DensityLayer(density_surface(grid))))[1]
 
 
 # --- arguments ---------------------------------------------------------------------------------------------
@@ -259,19 +259,20 @@ def test_gcj02_bounds_are_the_corners_converted(grid):
     ({"levels": [0.0, 1.0]}, "levels=[0.0, 1.0] is not allowed: give increasing numbers > 0 in 亿元/km², or None"),
     ({"levels": "1 2"}, "levels='1 2' is not allowed: give increasing numbers > 0 in 亿元/km², or None"),
 ])
-def test_invalid_layer_arguments(grid, kwargs, message):
+def test_invalid_layer_arguments(surface, kwargs, message):
     with pytest.raises(ValueError) as error:
-        DensityLayer(grid, **kwargs)
+        DensityLayer(surface, **kwargs)
     assert str(error.value) == message
 
 
-def test_invalid_grid_and_legend_arguments(grid):
+def test_invalid_surface_and_legend_arguments(grid, surface):
     with pytest.raises(ValueError) as error:
-        DensityLayer(np.zeros((2, 2)))
-    assert str(error.value) == "grid must be a DensityGrid from geo.analyse.density.density_grid, got ndarray"
+        DensityLayer(grid)
+    assert str(error.value) == ("surface must be a DensitySurface from geo.map_data or "
+                                "geo.analyse.mapdata.density_surface, got DensityGrid")
     with pytest.raises(ValueError) as error:
-        DensityLegend(DensityLayer(grid), position="middle")
+        DensityLegend(DensityLayer(surface), position="middle")
     assert str(error.value) == "position='middle' is not one of topleft, topright, bottomleft, bottomright"
     with pytest.raises(ValueError) as error:
-        DensityLegend(grid)
-    assert str(error.value) == "layer must be a DensityLayer, got DensityGrid"
+        DensityLegend(surface)
+    assert str(error.value) == "layer must be a DensityLayer, got DensitySurface"

@@ -1,4 +1,4 @@
-"""layers.elements.heat: heat_points (which parks, which weight, rounding) and the HeatLayer data in the page."""
+"""heat_points (geo.analyse.mapdata: which parks, which weight) and the HeatLayer data in the page (rounded)."""
 
 import json
 import re
@@ -59,12 +59,13 @@ def test_nullable_float_columns_are_read_like_float_columns():
     assert heat_points(nullable, "floor_area").tolist() == [[31.3, 121.0, 8.0]]
 
 
-def test_coordinates_are_rounded_to_five_decimals():
-    parks = park_frame([(120.123456789, 31.987654321, "exact", 1.0, NAN, NAN),
-                   (121.000004999, 31.000005001, "town", 2.0, NAN, NAN)])
+def test_the_layer_writes_five_decimals_of_degrees_and_four_of_weight():
+    parks = park_frame([(120.123456789, 31.987654321, "exact", 1.234567, NAN, NAN),
+                        (121.000004999, 31.000005001, "town", 2.0, NAN, NAN)])
     points = heat_points(parks, "investment")
-    assert points[:, 0].tolist() == [31.98765, 31.00001]
-    assert points[:, 1].tolist() == [120.12346, 121.0]
+    assert points[:, 0].tolist() == [31.987654321, 31.000005001]  # geo keeps the coordinates as they are
+    written = json.loads(HeatLayer(points).data)
+    assert written == [[31.98765, 120.12346, 1.2346], [31.00001, 121.0, 2.0]]
 
 
 def test_bad_weight_lists_the_allowed_weights():
@@ -93,9 +94,9 @@ def test_default_register_weights(default):
 
 
 def _heat_in_page(page):
-    match = re.search(r"L\.heatLayer\((\[.*?\]), (\{.*?\})\);", page)
+    match = re.search(r"L\.heatLayer\((\[.*?\]), (\{.*?\})\);", page, re.S)
     assert match, "no heat layer in the page"
-    return json.loads(match[1]), json.loads(match[2])
+    return json.loads(match[1]), json.loads(re.sub(r",(\s*\})", r"\1", match[2]))
 
 
 @pytest.mark.parametrize("weight", WEIGHTS)
@@ -103,7 +104,7 @@ def test_page_heat_data_is_heat_points(default, weight):
     m = layers.park_heatmap(default.parks, weight=weight)
     data, options = _heat_in_page(layers.map_html(m))
     points = heat_points(default.parks, weight)
-    assert data == points.tolist()
+    assert data == np.column_stack([points[:, :2].round(5), points[:, 2].round(4)]).tolist()
     assert options["max"] == float(points[:, 2].max())
     assert options == {"blur": 20, "max": options["max"], "maxZoom": 11, "minOpacity": 0.3, "radius": 30}
 
@@ -112,4 +113,15 @@ def test_heat_layer_options_and_empty_data():
     layer = HeatLayer(np.empty((0, 3)), radius=None, blur=5)
     assert layer.count == 0
     assert json.loads(layer.data) == []
-    assert json.loads(layer.options) == {"blur": 5, "max": 1.0, "maxZoom": 11, "minOpacity": 0.3}
+    assert layer.options == {"blur": 5, "max": 1.0, "max_zoom": 11, "min_opacity": 0.3}  # folium camelizes them
+    page = layers.map_html(folium_map(layer))
+    assert _heat_in_page(page) == ([], {"blur": 5, "max": 1.0, "maxZoom": 11, "minOpacity": 0.3})
+
+
+def folium_map(*elements):
+    import folium
+
+    m = folium.Map(tiles=None)
+    for element in elements:
+        element.add_to(m)
+    return m

@@ -1,14 +1,13 @@
-"""layers.page.escape: the one escaping path from data to HTML / JavaScript (escape_text, escape_series,
-script_json, safe_link)."""
+"""layers.page.escape: the page payload's JSON (script_json), the few texts Python writes as HTML (escape_text)
+and the rule of which links a page may open (HTTP_URL)."""
 
 import html
 import json
 import random
 
-import pandas as pd
 import pytest
 
-from layers.page.escape import escape_series, escape_text, safe_link, script_json
+from layers.page.escape import HTTP_URL, escape_text, script_json
 
 PAYLOADS = [
     "<img src=x onerror=alert(1)>",
@@ -65,23 +64,6 @@ def test_escape_text_round_trip_on_random_mixtures():
             assert char not in out
 
 
-def test_escape_series_escapes_and_keeps_missing_values():
-    values = pd.Series(["<b>", None, "${x}", pd.NA], dtype="string")
-    out = escape_series(values)
-    assert str(out.dtype) == "string"
-    assert out.iloc[0] == "&lt;b&gt;"
-    assert out.iloc[2] == "&#36;&#123;x&#125;"
-    assert out.isna().tolist() == [False, True, False, True]
-
-
-def test_escape_series_agrees_with_escape_text():
-    texts = PAYLOADS + RANDOM_TEXTS
-    out = escape_series(pd.Series(texts, dtype="string"))
-    assert out.tolist() == [escape_text(t) for t in texts]
-    # object columns with numbers are escaped as their text
-    assert escape_series(pd.Series([12.5, "<x>"], dtype=object)).tolist() == ["12.5", "&lt;x&gt;"]
-
-
 @pytest.mark.parametrize("payload", PAYLOADS)
 def test_script_json_has_no_raw_html_specials_and_parses_back(payload):
     value = {"name": payload, "list": [payload, 1, 2.5, None, True], "nested": {"k": payload}}
@@ -117,19 +99,8 @@ def test_script_json_round_trip_on_random_mixtures():
     "https://www.ks.gov.cn/kss/xwfb/202212/58e.shtml",
     "HTTPS://EXAMPLE.COM/Path",
 ])
-def test_safe_link_makes_an_anchor_for_http_urls(url):
-    out = safe_link(url)
-    assert out == (f'<a href="{url}" target="_blank" rel="noopener noreferrer">{url}</a>')
-
-
-def test_safe_link_escapes_href_and_label():
-    out = safe_link("https://example.com/?a=1&b=2", "<b>Park</b>")
-    assert out == ('<a href="https://example.com/?a=1&amp;b=2" target="_blank" '
-                   'rel="noopener noreferrer">&lt;b&gt;Park&lt;/b&gt;</a>')
-
-
-def test_safe_link_strips_surrounding_space_from_href():
-    assert safe_link("  https://example.com/x  ").startswith('<a href="https://example.com/x" ')
+def test_http_urls_may_be_linked(url):
+    assert HTTP_URL.match(url)
 
 
 @pytest.mark.parametrize("url", [
@@ -145,9 +116,15 @@ def test_safe_link_strips_surrounding_space_from_href():
     "http://x.example/<script>",
     "http://a b.example/",
 ])
-def test_safe_link_never_links_other_schemes(url):
-    out = safe_link(url)
-    assert "<a" not in out
-    assert "href" not in out
-    assert out == escape_text(url)
-    assert "<" not in out and '"' not in out
+def test_other_schemes_and_broken_urls_are_never_linked(url):
+    assert HTTP_URL.match(url) is None
+
+
+@pytest.mark.parametrize("text", ["{{7*7}}", "{% raw %}", "{# c", "{{ ''.__class__ }}", "{{{%", "a{b}c", "{}"])
+def test_script_json_survives_the_second_jinja_rendering(text):
+    """branca renders each element's script once more as a Jinja template: a record's tags must come out as text."""
+    from branca.element import Element
+
+    out = script_json({"name": text, "nested": [{"a": {}}, {}]})
+    assert Element(out).render() == out
+    assert json.loads(out) == {"name": text, "nested": [{"a": {}}, {}]}

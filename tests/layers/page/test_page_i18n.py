@@ -45,4 +45,4 @@ def test_the_page_script_keys_exist_in_the_registry():
     code = _code()
     asked = set(re.findall(r'\bt\("([\w.]+)"\)', code))
     assert asked and asked <= set(i18n()["strings"])
-    assert len(SCRIPTS) == 7 and code.startswith("(function (cfg, map, heat, areas, densityLayer, control, names) {")
+    assert "text" in SCRIPTS and code.startswith('(function () {\n"use strict";\nfunction textModule(config, parks) {')

@@ -14,6 +14,12 @@ def test_snippet_is_sandboxed_and_responsive():
     assert f'allow="{ALLOW}"' in snippet and ALLOW == "clipboard-write"  # write only: the map never reads it
 
 
+def test_the_default_title_is_the_page_title_in_the_language_it_opens_in():
+    assert 'title="昆山特色专业创新园区热力图"' in embed_snippet("k.html")
+    assert 'title="崑山特色專業創新園區熱力圖"' in embed_snippet("k.html", language="zh-Hant")
+    assert 'title="Kunshan specialised innovation parks"' in embed_snippet("k.html", language="en")
+
+
 def test_title_and_url_are_escaped():
     snippet = embed_snippet("maps/k.html?a=1&b=2", title='"><script>alert(1)</script>')
     assert 'src="maps/k.html?a=1&amp;b=2"' in snippet
