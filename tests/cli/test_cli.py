@@ -222,7 +222,7 @@ def test_build_weight_investment_changes_the_legend(gbk_csv, tmp_path, capsys):
 def test_build_title_names_the_page_and_the_map(gbk_csv, tmp_path, capsys):
     assert run(capsys, "build", gbk_csv, "--title", "花桥 <招商> 地图", "-o", tmp_path / "t.html")[0] == 0
     page = (tmp_path / "t.html").read_text(encoding="utf-8")
-    assert "<title>花桥 &lt;招商&gt; 地图</title>" in page and "<招商>" not in page  # the panel: tests/test_browser_app
+    assert "<title>花桥 &lt;招商&gt; 地图</title>" in page and "<招商>" not in page  # the panel: tests/test_layers/page/test_page_app_browser.py
     assert run(capsys, "build", gbk_csv, "--language", "en", "-o", tmp_path / "en.html")[0] == 0
     assert "<title>Kunshan specialised innovation parks</title>" in (tmp_path / "en.html").read_text(encoding="utf-8")
 

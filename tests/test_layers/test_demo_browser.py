@@ -62,7 +62,7 @@ def test_card_shows_chosen_fields_with_units(demo_page):
     index = int(parks.index[parks["name"].eq("中德（昆山）国际智能制造产业园")][0])
     text = open_card(page, index)
     assert "中德（昆山）国际智能制造产业园" in text
-    assert "总投资\t40 亿元" in text  # 简体中文 by default; English is a switch away (test_browser_app)
+    assert "总投资\t40 亿元" in text  # 简体中文 by default; English is a switch away (tests/test_layers/page/test_page_app_browser.py)
     assert "用地面积\t200 亩" in text
     assert "张浦镇" in text and "位置为示意" in text
     assert "casmita.com" in text
