@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 import geopandas as gpd
 
@@ -38,10 +39,13 @@ def programme() -> dict:
     return load_json("kunshan_programme.json")
 
 
-def load_parks(source: str | Path, *, sheet: str | None = None, datum: str = "wgs84") -> Parks:
+def load_parks(source: str | Path, *, sheet: str | None = None, datum: str = "wgs84",
+               outside: Literal["town", "reject"] = "town") -> Parks:
     """Read, locate and join a register on the Kunshan gazetteer and outline.
 
     ``datum`` is the datum of the file's coordinates (see :func:`geo.read_register`); parks are WGS-84.
+    ``outside``: what to do with a point outside the county outline in a row that names a town: keep the
+    park at its town with a warning (``"town"``) or reject the row (``"reject"``); see :func:`geo.locate_parks`.
 
     >>> data = load_parks(default_register_path())
     >>> len(data.parks), data.parks.crs.to_epsg(), data.report.ok
@@ -50,7 +54,7 @@ def load_parks(source: str | Path, *, sheet: str | None = None, datum: str = "wg
     register = read_register(source, sheet=sheet, datum=datum)
     gazetteer, outline = kunshan_gazetteer(), kunshan_outline()
     areas = town_areas(gazetteer, outline)
-    located = locate_parks(register, gazetteer=gazetteer, outline=outline)
+    located = locate_parks(register, gazetteer=gazetteer, outline=outline, areas=areas, outside=outside)
     return Parks(parks=join_parks(located.parks, areas), areas=areas, outline=outline, report=located.report)
 
 

@@ -7,6 +7,7 @@ from typing import Literal
 import geopandas as gpd
 import pandas as pd
 
+from geo.place.gazetteer import CITY
 from geo.registry import sectors, statuses
 
 __all__ = ["join_parks", "totals", "area_totals", "FIGURES"]
@@ -18,17 +19,19 @@ FIGURES = {"investment": "亿元", "floor_area": "万㎡", "land": "亩", "outpu
 def join_parks(parks: gpd.GeoDataFrame, areas: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """Add the schematic area of each park and the sector and status attributes of the registries.
 
-    A park located by town keeps its host as area; a park with coordinates gets the area its point
-    falls in (``sjoin``, predicate ``within``); a park located by a zone that covers several towns
-    (昆山旅游度假区) has the zone as area (no single cell); one known only at city level has none (NA). Adds ``area``, ``sector_zh``, ``sector_en``,
-    ``sector_colour``, ``status_zh``, ``status_en``; keeps the index and the CRS.
+    The register's town wins: a park whose ``host`` is a town or zone (located by town or address, or with
+    coordinates and a town the register names) has that host as area, wherever its point lies
+    (:func:`geo.locate_parks` warns where the point lies in another town's area); a zone covering several
+    towns (昆山旅游度假区) is its own area (no single cell). A park with coordinates and no town named gets
+    the area its point falls in (``sjoin``, predicate ``within``); one known only at city level has none
+    (NA). Adds ``area``, ``sector_zh``, ``sector_en``, ``sector_colour``, ``status_zh``, ``status_en``; keeps
+    the index and the CRS.
     """
     parks = parks.rename(columns={"area": "area (register)"})
     cells = areas[["name", "geometry"]].rename(columns={"name": "area"}).to_crs(parks.crs)
     joined = gpd.sjoin(parks, cells, how="left", predicate="within").drop(columns="index_right")
     joined = joined[~joined.index.duplicated(keep="first")]
-    by_host = parks["host"].where((parks["host"].isin(areas["name"]) & parks["precision"].eq("town"))
-                                  | parks["precision"].eq("zone"))
+    by_host = parks["host"].where(parks["host"].notna() & parks["host"].ne(CITY))
     joined["area"] = by_host.fillna(joined["area"]).astype("string").mask(parks["precision"].eq("city"))
     sector = sectors()[["zh", "en", "colour"]].add_prefix("sector_")
     status = statuses()[["zh", "en"]].add_prefix("status_")

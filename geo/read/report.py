@@ -10,6 +10,7 @@ import pandas as pd
 __all__ = ["Report"]
 
 _PROBLEM_COLUMNS = ["row", "column", "value", "reason"]
+_REJECTED_FILE_COLUMNS = ["row", "name", "column", "value", "reason"]
 _WARNING_COLUMNS = ["row", "column", "value", "message"]
 
 
@@ -25,6 +26,9 @@ class Report:
     """Row accounting of one register: ``rows_read == parks + len(rejected) + len(skipped)``.
 
     ``row`` is the row number as the user sees it in the file (spreadsheet row, or feature number).
+    ``sheet`` is the workbook sheet read (None for other files) and ``other_sheets`` the workbook's other
+    sheets in their order; ``names`` maps a row number to the park name written in that row (rejected rows
+    included), so that a rejected row can be named. The reader, or a caller that knows them, fills these three.
     """
 
     source: str = ""
@@ -33,6 +37,9 @@ class Report:
     rejected: list[dict] = field(default_factory=list)
     skipped: list[dict] = field(default_factory=list)
     warnings: list[dict] = field(default_factory=list)
+    sheet: str | None = None
+    other_sheets: list[str] = field(default_factory=list)
+    names: dict[int, str] = field(default_factory=dict)
 
     def add_rejected(self, problems: pd.DataFrame) -> None:
         """Record rejected rows (columns row, column, value, reason); one entry per row, more problems kept."""
@@ -73,8 +80,19 @@ class Report:
         return json.dumps(self.to_dict(), ensure_ascii=False, indent=2)
 
     def rejected_frame(self) -> pd.DataFrame:
-        """Rejected rows as a table (row, column, value, reason)."""
-        return pd.DataFrame(self.rejected, columns=_PROBLEM_COLUMNS)
+        """Rejected rows as a table: row, name (the park name written in the row, from ``names``; empty
+        when unknown), column, value, reason.
+
+        Examples
+        --------
+        >>> report = Report(rejected=[{"row": 5, "column": "经度", "value": "121.47", "reason": "outside"}],
+        ...                 names={5: "上海园"})
+        >>> report.rejected_frame().values.tolist()
+        [[5, '上海园', '经度', '121.47', 'outside']]
+        """
+        frame = pd.DataFrame(self.rejected, columns=_PROBLEM_COLUMNS)
+        frame.insert(1, "name", frame["row"].map(self.names).astype(object))
+        return frame[_REJECTED_FILE_COLUMNS]
 
     def to_text(self) -> str:
         """Human-readable report, one line per rejected/skipped row and warning."""

@@ -8,6 +8,10 @@ from pathlib import Path
 
 import geo
 from geo.errors import HeatmapError
+from geo.registry import sectors as sector_registry
+from geo.registry import statuses as status_registry
+from layers.cli.summary import geocode_lines, summary_lines
+from layers.cli.workbook import describe_file
 from layers.heatmap import park_heatmap
 from layers.publish.assets import fetch_assets
 from layers.publish.embed import embed_snippet
@@ -20,6 +24,18 @@ def _say(text: str) -> None:
     print(text, file=sys.stderr)
 
 
+def _report(report: geo.Report, args: argparse.Namespace) -> geo.Report:
+    """The register's report with its sheet, other sheets and the rejected rows' park names (where the reader
+    did not fill them)."""
+    return describe_file(report, args.register, args.sheet)
+
+
+def _summary(report: geo.Report, rejected: Path | None = None, **options) -> None:
+    """End a command with the one summary in Chinese and English on stderr."""
+    for line in summary_lines(report, rejected, **options):
+        _say(line)
+
+
 def _publish(data: geo.Parks, output: Path, args: argparse.Namespace) -> int:
     """Write the map of ``data`` and its rejected rows beside it; say what was published."""
     m = park_heatmap(data.parks, areas=data.areas, outline=data.outline, weight=args.weight, basemap=args.basemap,
@@ -29,11 +45,7 @@ def _publish(data: geo.Parks, output: Path, args: argparse.Namespace) -> int:
     path = write_map(m, output, offline=args.offline)
     rejected = output.with_name(output.stem + ".rejected.csv")
     write_table(data.report.rejected_frame(), rejected)
-    report = data.report
-    _say(f"{report.parks} parks published, {len(report.rejected)} rows rejected, {len(report.skipped)} skipped "
-         f"of {report.rows_read} rows read")
-    if report.rejected:
-        _say(f"rejected rows: {rejected}")
+    _summary(data.report, rejected.resolve(), published=True)
     print(path.resolve())
     return 0
 
@@ -43,13 +55,16 @@ def demo(args: argparse.Namespace) -> int:
 
 
 def build(args: argparse.Namespace) -> int:
-    data = geo.load_parks(args.register, sheet=args.sheet, datum=args.datum)
+    data = geo.load_parks(args.register, sheet=args.sheet, datum=args.datum, outside=args.outside)
+    _report(data.report, args)
     return _publish(data, args.output or Path(args.register.stem + ".html"), args)
 
 
 def validate(args: argparse.Namespace) -> int:
-    report = geo.load_parks(args.register, sheet=args.sheet, datum=args.datum).report
+    data = geo.load_parks(args.register, sheet=args.sheet, datum=args.datum, outside=args.outside)
+    report = _report(data.report, args)
     print(report.to_json() if args.format == "json" else report.to_text())
+    _summary(report)
     return 0 if report.ok else 1
 
 
@@ -67,10 +82,19 @@ def geocode(args: argparse.Namespace) -> int:
     table, report = geo.geocode_register(args.register, args.output, provider=args.provider, sheet=args.sheet,
                                          datum=args.datum, cache_path=args.cache, expected_precision=args.expect,
                                          progress=not args.no_progress)
-    counts = table["geocode_status"].value_counts().sort_index()
-    _say("; ".join(f"{status}: {n}" for status, n in counts.items())
-         + f"; to review: {int(table['review'].sum())}; rejected rows: {len(report.rejected)}")
+    _summary(_report(report, args))
+    for line in geocode_lines(table):
+        _say(line)
     print(args.output.resolve())
+    return 0
+
+
+def sectors(args: argparse.Namespace) -> int:
+    """Print the known sectors, then the statuses: one per line, code, 中文, English, aliases (tab-separated)."""
+    for title, registry in (("sectors / 产业", sector_registry()), ("statuses / 状态", status_registry())):
+        print(f"# {title}: code\t中文\tEnglish\taliases")
+        for code, zh, en, aliases in registry[["code", "zh", "en", "aliases"]].itertuples(index=False):
+            print(f"{code}\t{zh}\t{en}\t{', '.join(aliases)}")
     return 0
 
 
@@ -87,7 +111,7 @@ def assets(args: argparse.Namespace) -> int:
 
 #: Command name -> the function that runs it.
 COMMANDS = {"demo": demo, "build": build, "validate": validate, "convert": convert, "geocode": geocode,
-            "embed": embed, "assets": assets}
+            "sectors": sectors, "embed": embed, "assets": assets}
 
 
 def run(args: argparse.Namespace) -> int:

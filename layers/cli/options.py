@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import textwrap
 from pathlib import Path
 
 from geo.analyse.weights import WEIGHTS
@@ -14,17 +15,56 @@ from layers.page.app import LANGUAGES
 __all__ = ["parser"]
 
 _DESCRIPTION = """\
-Make the Kunshan park heatmap (昆山园区热力图): an interactive HTML map of specialised innovation
-parks from a park register (CSV, Excel .xlsx, GeoJSON or Parquet; headers in Chinese or English).
+昆山园区热力图：把园区登记表（CSV、Excel .xlsx、GeoJSON、Parquet；中文或英文表头）做成交互式 HTML 地图。
+Make the Kunshan park heatmap: an interactive HTML map of the parks of a register (CSV, Excel .xlsx,
+GeoJSON or Parquet; headers in Chinese or English).
 
-  kunshan-heatmap demo                      map of the embedded 27 public parks
-  kunshan-heatmap build parks.xlsx          map of your own register
-  kunshan-heatmap validate parks.csv        check a register row by row, change nothing
-  kunshan-heatmap geocode parks.xlsx -o located.xlsx   coordinates for rows with only an address/town
-  kunshan-heatmap embed https://maps.example.org/kunshan.html   iframe snippet for a portal
+例 / examples:
+  kunshan-heatmap demo
+  kunshan-heatmap build parks.xlsx
+  kunshan-heatmap validate parks.csv --datum gcj02
+  kunshan-heatmap geocode parks.xlsx -o located.xlsx
   kunshan-heatmap convert in.csv --from gcj02 --to wgs84 -o out.csv
-                                            convert coordinates between WGS-84, GCJ-02 (高德) and BD-09 (百度)
+  kunshan-heatmap embed https://maps.example.org/kunshan.html
+
+"kunshan-heatmap COMMAND --help" 查看每个命令的说明和示例 / shows each command's options and an example.
 """
+#: Command -> (一行中文说明, one-line English summary, typical example).
+_COMMANDS = {
+    "demo": ("生成内置 27 个公开园区的地图", "write the map of the embedded 27 public parks",
+             "kunshan-heatmap demo -o kunshan.html --offline"),
+    "build": ("用登记表生成地图；拒收的行写在地图旁的 <output>.rejected.csv",
+              "write the map of a register; rejected rows go to <output>.rejected.csv beside it",
+              "kunshan-heatmap build parks.xlsx --sheet 园区 --datum gcj02 -o map.html"),
+    "validate": ("逐行检查登记表（退出码 0 无拒收，1 有拒收，2 文件无法读取）",
+                 "check a register row by row (exit 0 none rejected, 1 rows rejected, 2 file unreadable)",
+                 "kunshan-heatmap validate parks.xlsx --format json"),
+    "convert": ("经纬度列在 WGS-84、GCJ-02（高德）和 BD-09（百度）之间转换",
+                "convert lon/lat columns between WGS-84, GCJ-02 (Gaode) and BD-09 (Baidu)",
+                "kunshan-heatmap convert picked.csv --from gcj02 --to wgs84 -o wgs84.csv"),
+    "geocode": ("为没有坐标的行按地址（否则按镇）补坐标", "give coordinates to the rows that have none, by "
+                "address (else town)", "kunshan-heatmap geocode parks.xlsx -o located.xlsx"),
+    "sectors": ("列出已知的产业和状态（代码、中文、英文、别名）",
+                "list the known sectors and statuses (code, 中文, English, aliases)", "kunshan-heatmap sectors"),
+    "embed": ("输出把已发布地图嵌入门户的 iframe 代码", "print an iframe snippet that embeds a published map",
+              "kunshan-heatmap embed https://maps.example.org/kunshan.html --language en"),
+    "assets": ("下载 --offline 用的固定版本 JS/CSS（需要一次 npm）",
+               "fetch the pinned JS/CSS used by --offline (needs npm once)", "kunshan-heatmap assets fetch"),
+}
+_DATUM_HELP = ("datum of the register's coordinates / 登记表坐标的坐标系: wgs84 (GPS, OpenStreetMap, 天地图 "
+               "Tianditu), gcj02, bd09; default wgs84. Coordinates picked on Gaode (高德坐标拾取器) or Tencent "
+               "(腾讯) are GCJ-02 and need --datum gcj02; coordinates from Baidu (百度) need --datum bd09. "
+               "A 坐标系/datum column overrides it row by row")
+
+
+def _command(commands, name: str, description: str = "") -> argparse.ArgumentParser:
+    """A sub-command with its one-line Chinese and English summary and a typical example (epilog)."""
+    zh, en, example = _COMMANDS[name]
+    text = f"{zh}\n{en}" + (f"\n\n{textwrap.fill(description, 100)}" if description else "")
+    return commands.add_parser(name, help=f"{zh} / {en}", description=text, epilog=f"例 / example:\n  {example}",
+                               formatter_class=argparse.RawDescriptionHelpFormatter)
+
+
 _REGISTER_HELP = ("register file: .csv (UTF-8 or GBK), .xlsx, .geojson or .parquet; one park per row with at "
                   "least a name column (园区名称/名称/name) and, for the position, 经度/纬度 (lon/lat, WGS-84) "
                   "or the host town (所在镇/town)")
@@ -36,7 +76,7 @@ def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="kunshan-heatmap", description=_DESCRIPTION,
                                   formatter_class=argparse.RawDescriptionHelpFormatter)
     commands = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for add in (_demo, _build, _validate, _convert, _geocode, _embed, _assets):
+    for add in (_demo, _build, _validate, _convert, _geocode, _sectors, _embed, _assets):
         add(commands)
     return top
 
@@ -77,42 +117,46 @@ def _register_options(sub: argparse.ArgumentParser) -> None:
     """The register to read, its sheet and the datum of its coordinates."""
     sub.add_argument("register", type=Path, help=_REGISTER_HELP)
     sub.add_argument("--sheet", help=_SHEET_HELP)
-    sub.add_argument("--datum", default="wgs84",
-                     help="datum of the register's coordinates: wgs84 (GPS, OpenStreetMap, Tianditu), gcj02 "
-                          "(高德/Gaode/AMap, Tencent picker), bd09 (百度/Baidu); a 坐标系/datum column "
-                          "overrides it per row; default: wgs84")
+    sub.add_argument("--datum", default="wgs84", help=_DATUM_HELP)
+
+
+def _outside_option(sub: argparse.ArgumentParser) -> None:
+    """What becomes of a park whose point lies outside the county outline while its town is given."""
+    sub.add_argument("--outside", choices=("town", "reject"), default="town",
+                     help="a point outside the county outline, town given: town = keep the park at its town "
+                          "with a warning (default); reject = reject the row / 坐标在市界外但填了镇：town 按镇定位并警告，"
+                          "reject 拒收该行")
 
 
 def _demo(commands) -> None:
-    demo = commands.add_parser("demo", help="write the map of the embedded Kunshan default (27 public parks)",
-                               description="Write the map of the embedded Kunshan default: 27 parks named in "
-                                           "public reports, located by host town (see PROVENANCE.md).")
+    demo = _command(commands, "demo", "Write the map of the embedded Kunshan default: 27 parks named in "
+                                      "public reports, located by host town (see PROVENANCE.md).")
     _map_options(demo, "kunshan-heatmap.html")
 
 
 def _build(commands) -> None:
-    build = commands.add_parser("build", help="write the map of a register",
-                                description="Write the map of a register. Rejected rows are written beside "
-                                            "the map as <output>.rejected.csv; the other parks are published.")
+    build = _command(commands, "build", "Write the map of a register: the accepted parks are published, the "
+                                        "rejected rows are written beside the map as <output>.rejected.csv "
+                                        "(row, name, column, value, reason). Ends with a summary on stderr: parks, "
+                                        "rejected, skipped, warnings, the sheet read and the rejected file.")
     _register_options(build)
+    _outside_option(build)
     _map_options(build, "<register name>.html in the current folder")
 
 
 def _validate(commands) -> None:
-    validate = commands.add_parser("validate", help="check a register row by row (exit 0 ok, 1 rows rejected, "
-                                                    "2 file unreadable)",
-                                   description="Report what happens to every row: park, rejected (row, column, "
-                                               "value, reason) or skipped. Exit 0 when no row is rejected, 1 when "
-                                               "some are, 2 when the file cannot be read.")
+    validate = _command(commands, "validate", "Report what happens to every row: park, rejected (row, column, "
+                                              "value, reason) or skipped. Exit 0 when no row is rejected, 1 when "
+                                              "some are, 2 when the file cannot be read.")
     _register_options(validate)
+    _outside_option(validate)
     validate.add_argument("--format", choices=("text", "json"), default="text", help="report format (default: text)")
 
 
 def _convert(commands) -> None:
-    convert = commands.add_parser("convert", help="convert lon/lat columns between WGS-84, GCJ-02 and BD-09",
-                                  description="Convert the longitude/latitude columns (经度/lon/lng, 纬度/lat) of a "
-                                              "CSV, XLSX or GeoJSON table between datums; every other column and "
-                                              "the row order are kept.")
+    convert = _command(commands, "convert", "Convert the longitude/latitude columns (经度/lon/lng, 纬度/lat) of a "
+                                            "CSV, XLSX or GeoJSON table between datums; every other column and "
+                                            "the row order are kept.")
     convert.add_argument("input", type=Path, help="table to convert (.csv, .xlsx, .geojson)")
     convert.add_argument("--from", dest="source", required=True, help="datum of the input: wgs84, gcj02, bd09")
     convert.add_argument("--to", dest="target", required=True, help="datum to write: wgs84, gcj02, bd09")
@@ -121,14 +165,13 @@ def _convert(commands) -> None:
 
 
 def _geocode(commands) -> None:
-    geocode = commands.add_parser("geocode", help="give coordinates to the rows of a register that have none",
-                                  description="Geocode the rows without coordinates by their address (else their "
-                                              "town) and write the register with lon/lat (WGS-84), precision, "
-                                              "location_source and geocode_status columns. Offline by default "
-                                              "(the Kunshan gazetteer); online providers need a key in the "
-                                              "environment (KUNSHAN_AMAP_KEY, KUNSHAN_BAIDU_AK) or, for Nominatim, "
-                                              "a contact in KUNSHAN_NOMINATIM_USER_AGENT. Results are cached in "
-                                              "SQLite: a re-run asks again only what failed.")
+    geocode = _command(commands, "geocode", "Geocode the rows without coordinates by their address (else their "
+                                            "town) and write the register with lon/lat (WGS-84), precision, "
+                                            "location_source and geocode_status columns. Offline by default "
+                                            "(the Kunshan gazetteer); online providers need a key in the "
+                                            "environment (KUNSHAN_AMAP_KEY, KUNSHAN_BAIDU_AK) or, for Nominatim, "
+                                            "a contact in KUNSHAN_NOMINATIM_USER_AGENT. Results are cached in "
+                                            "SQLite: a re-run asks again only what failed.")
     _register_options(geocode)
     geocode.add_argument("--provider", choices=("offline", "amap", "baidu", "nominatim"), default="offline",
                          help="geocoder (default: offline)")
@@ -141,12 +184,17 @@ def _geocode(commands) -> None:
     geocode.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
 
 
+def _sectors(commands) -> None:
+    _command(commands, "sectors", "One line per sector, then per status: code, 中文, English and the aliases a "
+                                  "register may write (tab-separated). A register word that matches none of them "
+                                  "is kept as written, under the code other, with a warning.")
+
+
 def _embed(commands) -> None:
-    embed = commands.add_parser("embed", help="print an iframe snippet that embeds a published map in a portal",
-                                description="Print a responsive, sandboxed iframe snippet for a map published at "
-                                            "URL (serve the map from its own origin; the sandbox has no "
-                                            "allow-same-origin, so the map cannot touch the portal). The host page "
-                                            "can drive the map with postMessage; see the README.")
+    embed = _command(commands, "embed", "Print a responsive, sandboxed iframe snippet for a map published at "
+                                        "URL (serve the map from its own origin; the sandbox has no "
+                                        "allow-same-origin, so the map cannot touch the portal). The host page "
+                                        "can drive the map with postMessage; see the README.")
     embed.add_argument("url", help="where the map is published (https://... or a relative path)")
     embed.add_argument("--title", default=None,
                        help="iframe title for screen readers (default: the map's title in --language)")
@@ -155,5 +203,5 @@ def _embed(commands) -> None:
 
 
 def _assets(commands) -> None:
-    assets = commands.add_parser("assets", help="fetch the pinned JS/CSS used by --offline (needs npm once)")
+    assets = _command(commands, "assets", "")
     assets.add_argument("action", choices=("fetch",), help="fetch: download with npm pack and verify by hash")

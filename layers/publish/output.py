@@ -10,9 +10,18 @@ import folium
 from geo.write.atomic import atomic_write
 from geo.write.tables import write_table  # the one table writer (CSV UTF-8 with BOM, or XLSX), re-exported
 
+from layers.page.app import page_text
+from layers.page.escape import escape_text
 from layers.publish.assets import inline_links, pin_links
 
-__all__ = ["atomic_write", "map_html", "write_map", "write_table"]
+__all__ = ["atomic_write", "map_html", "write_map", "write_table", "cdn_notice", "NOTICE_ID", "NOTICE_LANGUAGES"]
+
+#: Element id of the notice a CDN page shows when Leaflet did not load.
+NOTICE_ID = "kh-assets-unreachable"
+#: Languages the notice is written in, in order (the registry key ``assets.unreachable``).
+NOTICE_LANGUAGES = ("zh-Hans", "en")
+_NOTICE_STYLE = ("position:fixed;top:0;left:0;right:0;z-index:10000;margin:0;padding:16px 20px;background:#fff8e1;"
+                 "color:#222;border-bottom:2px solid #c77700;font:15px/1.6 system-ui,sans-serif")
 
 
 def _stable_ids(root) -> None:
@@ -29,15 +38,29 @@ def _stable_ids(root) -> None:
     walk(root)
 
 
+def cdn_notice() -> str:
+    """The static block a CDN page opens with, in 简体中文 and English (registry key ``assets.unreachable``),
+    naming ``--offline``; the script after it removes it when Leaflet has loaded, so a reader sees it only
+    where the CDN is unreachable (or blocked) and the page would otherwise stay blank."""
+    texts = "".join(f'<p lang="{language}" style="margin:0 0 6px">'
+                    f'{escape_text(page_text("assets.unreachable", language))}</p>' for language in NOTICE_LANGUAGES)
+    return (f'<div id="{NOTICE_ID}" role="alert" style="{_NOTICE_STYLE}">{texts}</div>\n'
+            f'<script>if (window.L) {{ document.getElementById("{NOTICE_ID}").remove(); }}</script>\n')
+
+
 def map_html(m: folium.Map, *, offline: bool = False) -> str:
     """The full HTML page of a map: pinned CDN links with integrity, or every asset inlined.
 
+    A CDN page opens with :func:`cdn_notice` (the head's scripts load before the body, so the block is gone
+    before it is drawn when Leaflet loaded); an offline page, which needs no network, has none.
     Renders a copy, so the same map can be written several times (rendering adds elements).
     """
     figure = copy.deepcopy(m.get_root())
     _stable_ids(figure)
     page = figure.render()
-    return inline_links(page) if offline else pin_links(page)
+    if offline:
+        return inline_links(page)
+    return pin_links(page).replace("<body>", "<body>\n" + cdn_notice(), 1)
 
 
 def write_map(m: folium.Map, path: str | Path, *, offline: bool = False) -> Path:

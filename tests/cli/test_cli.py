@@ -31,11 +31,20 @@ ROWS = [
 ]
 PUBLISHED = ["甲测试园", "乙测试园", "丙测试园"]
 OUTSIDE = "point outside the Kunshan county outline (lon, lat as given, WGS-84) / 坐标不在昆山市范围内"
-REJECTED_CSV = [["row", "column", "value", "reason"],
-                ["5", "经度", "121.47, 31.23", OUTSIDE],
-                ["6", "总投资（亿元）", "abc", "not a number / 不是数字"]]
+REJECTED_CSV = [["row", "name", "column", "value", "reason"],
+                ["5", "上海园", "经度", "121.47, 31.23", OUTSIDE],
+                ["6", "坏数园", "总投资（亿元）", "abc", "not a number / 不是数字"]]
 # The workbook has a title row above the header: its rows are one further down, as Excel shows them.
 REJECTED_XLSX = [REJECTED_CSV[0], ["6", *REJECTED_CSV[1][1:]], ["7", *REJECTED_CSV[2][1:]]]
+#: The demo's summary: the two parks of the embedded register with no town are placed at city level.
+CITY_LEVEL = ("no coordinates, town or address: placed at city level, position within Kunshan unknown "
+              "/ 无坐标、镇或地址：按市级示意定位")
+DEMO_SUMMARY = ("汇总 / Summary: 27 个园区已发布 parks published, 0 行拒收 rejected, 0 行跳过 skipped, 2 条警告 "
+                "warnings (共读 27 行 / 27 rows read)\n警告 / Warnings:\n"
+                f"  第 5 行 row 5, 列 column 'host_zh', 值 value None: {CITY_LEVEL}\n"
+                f"  第 7 行 row 7, 列 column 'host_zh', 值 value None: {CITY_LEVEL}\n")
+BUILD_SUMMARY = ("汇总 / Summary: 3 个园区已发布 parks published, 2 行拒收 rejected, 1 行跳过 skipped, 0 条警告 "
+                 "warnings (共读 6 行 / 6 rows read)")
 EXPECTED_REJECTED = {"gbk_csv": REJECTED_CSV, "xlsx": REJECTED_XLSX}
 
 
@@ -155,11 +164,11 @@ def test_demo_writes_the_page_and_prints_its_absolute_path(tmp_path, monkeypatch
     assert code == 0
     assert out == f"{page_path.resolve()}\n"
     assert Path(out.strip()).is_absolute()
-    assert err == "27 parks published, 0 rows rejected, 0 skipped of 27 rows read\n"
+    assert err == DEMO_SUMMARY
     page = page_path.read_text(encoding="utf-8")
     assert page.startswith("<!DOCTYPE html>")
     assert len(page_names(page)) == 27 and "光电产业园" in page_names(page)
-    assert read_rejected(tmp_path / "site" / "map.rejected.csv") == [["row", "column", "value", "reason"]]
+    assert read_rejected(tmp_path / "site" / "map.rejected.csv") == [["row", "name", "column", "value", "reason"]]
 
 
 def test_demo_default_output_in_the_current_folder(tmp_path, monkeypatch, capsys):
@@ -194,8 +203,8 @@ def test_build_publishes_parks_and_writes_rejected_rows(request, tmp_path, capsy
     assert "上海园" not in page and "坏数园" not in page
     rejected = tmp_path / "out" / "map.rejected.csv"
     assert read_rejected(rejected) == EXPECTED_REJECTED[register]
-    assert "3 parks published, 2 rows rejected, 1 skipped of 6 rows read\n" in err
-    assert f"rejected rows: {rejected}\n" in err
+    sheet = ["工作表 / Sheet read: 园区; 其他工作表 / other sheets: 说明"] if register == "xlsx" else []
+    assert err.splitlines() == [BUILD_SUMMARY, *sheet, f"拒收行 / Rejected rows: {rejected.resolve()}"]
 
 
 def test_build_default_output_is_named_after_the_register(xlsx, tmp_path, monkeypatch, capsys):
@@ -270,13 +279,14 @@ def test_validate_json_with_rejected_rows_exits_1(request, capsys, register):
     source = request.getfixturevalue(register)
     code, out, err = run(capsys, "validate", "--format", "json", source)
     assert code == 1
-    assert err == ""
+    assert err.splitlines()[0] == ("汇总 / Summary: 3 个园区 parks, 2 行拒收 rejected, 1 行跳过 skipped, 0 条警告 "
+                                   "warnings (共读 6 行 / 6 rows read)")
     report = json.loads(out)
     assert set(report) == {"rows_read", "parks", "rejected", "skipped", "warnings"}
     assert report["rows_read"] == report["parks"] + len(report["rejected"]) + len(report["skipped"])
     assert (report["rows_read"], report["parks"]) == (6, 3)
     rejected = [[str(r["row"]), r["column"], r["value"], r["reason"]] for r in report["rejected"]]
-    assert rejected == EXPECTED_REJECTED[register][1:]
+    assert rejected == [[row, *rest] for row, _name, *rest in EXPECTED_REJECTED[register][1:]]
     total_row = 7 if register == "gbk_csv" else 8
     assert report["skipped"] == [{"row": total_row, "reason": "totals row / 合计行"}]
 
@@ -373,7 +383,7 @@ def test_console_script_demo(tmp_path):
     done = script("demo", "-o", "demo.html", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert done.stdout == f"{(tmp_path / 'demo.html').resolve()}\n"
-    assert done.stderr == "27 parks published, 0 rows rejected, 0 skipped of 27 rows read\n"
+    assert done.stderr == DEMO_SUMMARY
     assert len(page_names((tmp_path / "demo.html").read_text(encoding="utf-8"))) == 27
 
 
@@ -407,3 +417,17 @@ def test_console_script_help(tmp_path):
     assert done.returncode == 0
     for command in ("demo", "build", "validate"):
         assert f"kunshan-heatmap {command}" in done.stdout
+
+
+def test_outside_point_with_a_town_is_kept_at_the_town_unless_outside_reject(tmp_path, capsys):
+    register = tmp_path / "outside.csv"
+    register.write_text("园区名称,所在镇,经度,纬度\n沪上园,张浦镇,121.47,31.23\n本地园,千灯镇,,\n", encoding="utf-8")
+    code, out, err = run(capsys, "validate", str(register), "--format", "json")
+    report = json.loads(out)
+    assert code == 0 and report["parks"] == 2 and report["rejected"] == []
+    assert [(w["row"], w["column"]) for w in report["warnings"]] == [(2, "经度")]
+    assert "placed at the register's town 张浦镇" in report["warnings"][0]["message"]
+    code, out, err = run(capsys, "validate", str(register), "--format", "json", "--outside", "reject")
+    report = json.loads(out)
+    assert code == 1 and report["parks"] == 1
+    assert [(r["row"], r["column"], r["value"]) for r in report["rejected"]] == [(2, "经度", "121.47, 31.23")]

@@ -40,7 +40,9 @@ def test_offline_geocode_writes_coordinates_precision_source_and_status(register
     assert main(["geocode", str(register), "-o", str(output), "--cache", str(tmp_path / "c.sqlite")]) == 0
     out, err = capsys.readouterr()
     assert out == f"{output.resolve()}\n"
-    assert "given: 1; not_found: 1; ok: 2; outside: 1; to review: 1; rejected rows: 0" in err
+    assert err.splitlines()[-3:] == ["定位结果 / Results: given 1, not_found 1, ok 2, outside 1",
+                                     "精度 / Precision: exact 1, town 2 (粗于地址级 coarser than an address: 2)",
+                                     "待复核 / To review: 1"]
     table = pd.read_csv(output, encoding="utf-8-sig", dtype=str).set_index("name")
     assert table.loc["张浦园", ["lon", "lat", "precision", "location_source", "geocode_status"]].tolist() == [
         "120.945", "31.285", "town", "gazetteer:张浦镇", "ok"]
@@ -60,7 +62,7 @@ def test_geocoded_register_builds_with_town_precision(register, tmp_path, capsys
     page = tmp_path / "map.html"
     assert main(["build", str(located), "-o", str(page)]) == 0
     err = capsys.readouterr().err
-    assert "rows rejected" in err
+    assert "1 行拒收 rejected" in err and f"拒收行 / Rejected rows: {(tmp_path / 'map.rejected.csv').resolve()}" in err
     rejected = pd.read_csv(tmp_path / "map.rejected.csv", encoding="utf-8-sig")
     assert rejected["value"].tolist() == ["上海市徐汇区漕溪北路1号"]  # the address outside Kunshan
     html = page.read_text(encoding="utf-8")

@@ -45,7 +45,7 @@ def test_join_adds_area_sector_and_status(data):
     assert parks["precision"].to_dict() == {"A": "town", "B": "town", "C": "town", "D": "exact", "E": "city",
                                             "F": "town"}
     area = parks["area"]
-    assert area.drop("E").to_dict() == {"A": "张浦镇", "B": "张浦镇", "C": "陆家镇", "D": "张浦镇", "F": "花桥镇"}
+    assert area.drop("E").to_dict() == {"A": "张浦镇", "B": "张浦镇", "C": "陆家镇", "D": "陆家镇", "F": "花桥镇"}
     assert area["E"] is pd.NA
     assert parks["sector"].to_dict() == {"A": "robotics", "B": "robotics", "C": "biomedicine",
                                          "D": "biomedicine", "E": "food", "F": "other"}
@@ -68,8 +68,12 @@ def test_join_keeps_index_and_crs_and_uses_coordinates_for_exact_parks(tmp_path)
     assert joined.crs == located.crs
     assert joined.index.tolist() == located.index.tolist()
     exact = joined[joined["precision"] == "exact"]
-    # D names 陆家镇 as its town but its coordinates lie on 张浦镇's point: the coordinates decide
-    assert exact[["name", "host", "area"]].values.tolist() == [["D", "陆家镇", "张浦镇"]]
+    # D names 陆家镇 as its town but its coordinates lie on 张浦镇's point: the register's town is kept
+    assert exact[["name", "host", "area"]].values.tolist() == [["D", "陆家镇", "陆家镇"]]
+    assert [w for w in report.warnings if w["row"] == 5] == [{
+        "row": 5, "column": "所在镇", "value": "陆家镇",
+        "message": "point lies in 张浦镇's schematic area; the register's town 陆家镇 is kept "
+                   "/ 坐标位于张浦镇示意范围内，保留登记的陆家镇"}]
     assert_accounted(report)
 
 
@@ -79,10 +83,10 @@ def test_totals_by_area(data):
     rows = {("NA" if pd.isna(k) else k): {c: nan_or(v) for c, v in r.items()} for k, r in result.iterrows()}
     nan = "nan"
     assert rows == {
-        "张浦镇": {"parks": 3, "investment": 13.35, "floor_area": 3.0, "land": 230.0, "output": nan,
-                 "investment_n": 3, "floor_area_n": 1, "land_n": 2, "output_n": 0},
-        "陆家镇": {"parks": 1, "investment": nan, "floor_area": 0.5, "land": nan, "output": nan,
-                 "investment_n": 0, "floor_area_n": 1, "land_n": 0, "output_n": 0},
+        "张浦镇": {"parks": 2, "investment": 12.35, "floor_area": 3.0, "land": 230.0, "output": nan,
+                 "investment_n": 2, "floor_area_n": 1, "land_n": 2, "output_n": 0},
+        "陆家镇": {"parks": 2, "investment": 1.0, "floor_area": 0.5, "land": nan, "output": nan,
+                 "investment_n": 1, "floor_area_n": 1, "land_n": 0, "output_n": 0},
         "花桥镇": {"parks": 1, "investment": nan, "floor_area": nan, "land": nan, "output": 10.0,
                  "investment_n": 0, "floor_area_n": 0, "land_n": 0, "output_n": 1},
         "NA": {"parks": 1, "investment": 2.0, "floor_area": nan, "land": nan, "output": nan,
@@ -112,11 +116,11 @@ def test_area_totals_list_every_area(data):
     result = area_totals(data.parks, data.areas)
     assert len(result) == 12 and result.crs.to_epsg() == 4326
     counts = dict(zip(result["name"], result["parks"]))
-    assert counts == {"玉山镇": 0, "巴城镇": 0, "周市镇": 0, "陆家镇": 1, "花桥镇": 1, "淀山湖镇": 0, "张浦镇": 3,
+    assert counts == {"玉山镇": 0, "巴城镇": 0, "周市镇": 0, "陆家镇": 2, "花桥镇": 1, "淀山湖镇": 0, "张浦镇": 2,
                       "周庄镇": 0, "千灯镇": 0, "锦溪镇": 0, "昆山开发区": 0, "昆山高新区": 0}
     assert result["parks"].dtype == "int64" and result["investment_n"].dtype == "int64"
     zhangpu = result.set_index("name").loc["张浦镇"]
-    assert zhangpu["investment"] == pytest.approx(13.35) and zhangpu["land"] == pytest.approx(230.0)
+    assert zhangpu["investment"] == pytest.approx(12.35) and zhangpu["land"] == pytest.approx(230.0)
     assert math.isnan(result.set_index("name").loc["玉山镇", "investment"])
 
 

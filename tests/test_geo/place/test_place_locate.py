@@ -58,12 +58,16 @@ def test_located_parks_crs_and_rows(located):
     assert_accounted(report)
 
 
-def test_coordinates_give_exact_precision(located):
-    _, _, parks = located
+def test_coordinates_give_exact_precision_and_the_register_town_stays(located):
+    _, report, parks = located
     park = parks.loc["坐标园"]
     assert (park["precision"], park["located_by"], park["uncertainty_m"]) == ("exact", "coordinates", 0.0)
     assert xy(park.geometry) == (120.95, 31.3)
     assert park["host"] == "陆家镇"
+    assert [w for w in report.warnings if w["row"] == 2] == [{
+        "row": 2, "column": "所在镇", "value": "陆家镇",
+        "message": "point lies in 张浦镇's schematic area; the register's town 陆家镇 is kept "
+                   "/ 坐标位于张浦镇示意范围内，保留登记的陆家镇"}]
 
 
 @pytest.mark.parametrize("name, host, point", [

@@ -340,7 +340,7 @@ def test_cli_build_datum_bd09(tmp_path, capsys, basemap, display):
     assert main(["build", str(path), "--datum", "bd09", "--basemap", basemap, "-o", str(output)]) == 0
     captured = capsys.readouterr()
     assert captured.out == f"{output.resolve()}\n"
-    assert captured.err == "3 parks published, 0 rows rejected, 0 skipped of 3 rows read\n"
+    assert captured.err.startswith("汇总 / Summary: 3 个园区已发布 parks published, 0 行拒收 rejected, 0 行跳过 skipped")
     lon, lat = datum.bd09_to_wgs84(np.array([p[0] for p in given]), np.array([p[1] for p in given]))
     if display == "gcj02":
         lon, lat = datum.wgs84_to_gcj02(lon, lat)
@@ -348,7 +348,7 @@ def test_cli_build_datum_bd09(tmp_path, capsys, basemap, display):
     assert len(parks) == 3
     for key, values in (("lon0", lon), ("lon", lon), ("lat0", lat), ("lat", lat)):
         np.testing.assert_allclose([p[key] for p in parks], values, rtol=0, atol=0.5e-5 + 1e-9)
-    assert (tmp_path / "map.rejected.csv").read_text(encoding="utf-8-sig").splitlines() == ["row,column,value,reason"]
+    assert (tmp_path / "map.rejected.csv").read_text(encoding="utf-8-sig").splitlines() == ["row,name,column,value,reason"]
 
 
 def test_cli_build_datum_rejects_what_falls_outside(tmp_path, capsys):
@@ -356,9 +356,10 @@ def test_cli_build_datum_rejects_what_falls_outside(tmp_path, capsys):
     output = tmp_path / "map.html"
     assert main(["build", str(path), "--datum", "gcj02", "-o", str(output)]) == 0
     captured = capsys.readouterr()
-    assert "1 parks published, 1 rows rejected, 0 skipped of 2 rows read" in captured.err
+    assert "汇总 / Summary: 1 个园区已发布 parks published, 1 行拒收 rejected, 0 行跳过 skipped" in captured.err
     assert len(page_parks(output.read_text(encoding="utf-8"))) == 1
     lon, lat = NEAR_EDGE_FALLS_OUT
     with open(tmp_path / "map.rejected.csv", encoding="utf-8-sig", newline="") as stream:
-        assert list(csv.reader(stream)) == [["row", "column", "value", "reason"],
-                                            ["2", "经度", f"{lon}, {lat}", outside_reason("GCJ-02")]]
+        rows = list(csv.reader(stream))
+    assert rows[0] == ["row", "name", "column", "value", "reason"]
+    assert [[r[0], r[2], r[3], r[4]] for r in rows[1:]] == [["2", "经度", f"{lon}, {lat}", outside_reason("GCJ-02")]]

@@ -186,3 +186,23 @@ def test_write_table_is_utf8_with_bom(tmp_path, umask022):
     assert rows == [["row", "column", "value", "reason"], ["4", "经度", "121.47, 31.23", "outside"],
                     ["5", "总投资（亿元）", "abc", "not a number / 不是数字"]]
     assert mode(path) == 0o644
+
+
+# ---------------------------------------------------------------- the notice of a CDN page
+
+def test_cdn_page_opens_with_the_bilingual_notice_and_offline_page_has_none(small_map, tmp_path):
+    from layers.page.app import page_text
+    from layers.page.escape import escape_text
+    from layers.publish.output import NOTICE_ID, cdn_notice
+
+    page = map_html(small_map)
+    body = page.index("<body>")
+    assert page.index(f'<div id="{NOTICE_ID}" role="alert"') == body + len("<body>\n")
+    assert page.count(NOTICE_ID) == 2  # the block and the script that removes it once Leaflet runs
+    assert cdn_notice() in page
+    for language in ("zh-Hans", "en"):
+        text = page_text("assets.unreachable", language)
+        assert "--offline" in text and f'<p lang="{language}" style="margin:0 0 6px">{escape_text(text)}</p>' in page
+    assert f'<script>if (window.L) {{ document.getElementById("{NOTICE_ID}").remove(); }}</script>' in page
+    assert page.index("leaflet.js") < body  # Leaflet loads (or fails) in the head, before the block is drawn
+    assert NOTICE_ID not in write_map(small_map, tmp_path / "offline.html", offline=True).read_text(encoding="utf-8")
