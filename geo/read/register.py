@@ -96,6 +96,9 @@ def read_register(source: str | Path, *, sheet: str | None = None, datum: str = 
         raise RegisterError(f"{source}: no park-name column in the header (row {header_number}: "
                             f"{', '.join(map(str, headers))}); expected one of: {expected} / 缺少园区名称列")
 
+    names = raw[mapping["name"][0]]
+    report.names = dict(zip(raw.loc[names.notna(), "row"].astype(int), names.dropna()))  # rejected rows' names too
+
     skipped = _skipped_rows(raw)
     report.skipped = [{"row": int(r), "reason": why} for r, why in zip(raw.loc[skipped.notna(), "row"],
                                                                         skipped.dropna())]
