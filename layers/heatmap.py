@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Literal
 
 import folium
@@ -40,7 +41,8 @@ def _pinned_map(**kwargs) -> folium.Map:
 def park_heatmap(parks: gpd.GeoDataFrame, *, areas: gpd.GeoDataFrame | None = None,
                  outline: gpd.GeoDataFrame | None = None, weight: Weight = "count", basemap: str = "osm",
                  m: folium.Map | None = None, title: str | None = None,
-                 card_fields: tuple[str, ...] = CARD_FIELDS, language: str | None = None,
+                 card_fields: tuple[str, ...] = CARD_FIELDS, card_extra: Sequence[str] | Mapping[str, str] = (),
+                 language: str | None = None,
                  heat: Literal["classic", "density", "both"] = "both", bandwidth_m: float = 2000.0,
                  cell_m: float = 250.0, cluster: bool | str = "auto", programme: dict | None = None) -> folium.Map:
     """The 园区热力图 of located, joined parks, with the investor app (:class:`layers.page.app.ParkApp`): languages,
@@ -58,6 +60,8 @@ def park_heatmap(parks: gpd.GeoDataFrame, *, areas: gpd.GeoDataFrame | None = No
     title : heading of the map, its panel and the page's ``<title>``, the same in every language; None: the
         registry's title in the reader's language.
     card_fields : fields of each park card, in order (the page composes the card in the reader's language).
+    card_extra : further columns of ``parks`` shown on each card after the fields, raw, under their own name (a
+        list) or a label (a mapping label -> column): a register's 备注 or 运营主体. An unknown column is a ValueError.
     language : language the page opens in: ``zh-Hans`` (default), ``zh-Hant`` or ``en``.
     heat : ``classic`` (Leaflet.heat: radius in pixels, no value scale), ``density`` (a kernel density
         computed in UTM 51N metres, legend in parks/km² or 亿元/km², the same at every zoom) or ``both``
@@ -82,7 +86,8 @@ def park_heatmap(parks: gpd.GeoDataFrame, *, areas: gpd.GeoDataFrame | None = No
             names.append(_named(m, lambda name: tile_layer(other, name=name, show=index == 0),
                                 {"key": f"basemap.{other.name}"}, language))
     layers = _overlays(m, data, heat, language, names)
-    markers = ParkMarkers(data.parks, card_fields=card_fields, cluster=cluster, language=language).add_to(m)
+    markers = ParkMarkers(data.parks, card_fields=card_fields, card_extra=card_extra, cluster=cluster,
+                          language=language).add_to(m)
     names.extend(markers.names)
     if not m.get_root().title:  # the page's <title>: the browser tab, bookmarks, shared links, screen readers
         m.get_root().title = escape_text(title or page_text("title", language))

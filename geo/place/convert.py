@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from pathlib import Path
 
@@ -12,9 +10,9 @@ import pandas as pd
 
 from geo.read import units
 from geo.read.register import header_index  # the same header detection as reading a register
-from geo.read.files import FORMATS, csv_delimiter, csv_text, decode_text, read_rows
+from geo.read.files import FORMATS, decode_text, read_rows
 from geo.write.atomic import atomic_write
-from geo.write.tables import write_rows, write_workbook
+from geo.write.tables import CsvFile, write_workbook
 from geo.registry import column_fields
 from geo.place.datum import DATUMS, convert_by_datum, convert_geometries, parse_datum, parse_datums
 from geo.errors import RegisterError
@@ -99,12 +97,8 @@ def _header_position(rows) -> int:
 
 
 def _convert_csv(source: Path, output: Path, from_datum: str, to_datum: str, sheet) -> ConversionSummary:
-    data = source.read_bytes()
-    text, encoding = csv_text(data, str(source))  # written back in the same encoding, BOM or not
-    if encoding == "utf-8-sig" and not data.startswith(b"\xef\xbb\xbf"):
-        encoding = "utf-8"
-    delimiter = csv_delimiter(text)
-    records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    table = CsvFile.read(source)  # written back in its own encoding (BOM or not), delimiter and line ends
+    records = table.records
     header_number = _header_position(list(enumerate(records, start=1)))
     lon_at, lat_at, datum_at = _coordinate_columns(records[header_number - 1], source)
     body = records[header_number:]
@@ -116,8 +110,7 @@ def _convert_csv(source: Path, output: Path, from_datum: str, to_datum: str, she
             record[lon_at], record[lat_at] = repr(float(x)), repr(float(y))
             if datum_at is not None and datum_at < len(record):
                 record[datum_at] = to_datum
-    write_rows(records, output, encoding=encoding, delimiter=delimiter,
-               lineterminator="\r\n" if "\r\n" in text else "\n")
+    table.write(output)
     skipped = [header_number + 1 + i for i, (r, good) in enumerate(zip(body, ok)) if not good and any(r)]
     return ConversionSummary(converted=int(ok.sum()), skipped_rows=skipped)
 

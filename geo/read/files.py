@@ -35,6 +35,8 @@ class Table(NamedTuple):
     rows: Rows
     kind: str
     notes: list[CellNote]
+    sheet: str | None = None  # the workbook sheet read (None for other files)
+    other_sheets: tuple[str, ...] = ()  # the workbook's other sheets in order, a hidden one written "name (隐藏 hidden)"
 
 
 def read_rows(path: Path, sheet: str | None = None) -> Table:
@@ -52,7 +54,7 @@ def read_rows(path: Path, sheet: str | None = None) -> Table:
     if sheet is not None and kind != "xlsx":
         raise RegisterError(f"{path}: --sheet applies to Excel files only, not {kind}")
     if kind == "xlsx":
-        rows, notes = _xlsx_rows(path, sheet)
+        return _xlsx_rows(path, sheet)
     elif kind == "geojson":
         rows, notes = _geojson_rows(path)
     else:
@@ -185,7 +187,7 @@ def _cell_text(value):
     return str(value)
 
 
-def _xlsx_rows(path: Path, sheet: str | None) -> tuple[Rows, list[CellNote]]:
+def _xlsx_rows(path: Path, sheet: str | None) -> Table:
     """Values as Excel last saved them; merged ranges filled within the range; formulas without a
     saved result noted (the cell reads empty, the row keeps its other values)."""
     import openpyxl  # a required dependency, imported where it is used
@@ -221,7 +223,9 @@ def _xlsx_rows(path: Path, sheet: str | None) -> tuple[Rows, list[CellNote]]:
                     notes.append(CellNote(number, position, formula,
                                           "formula without a saved result: open and save the file in Excel "
                                           "/ 公式没有缓存结果，请在 Excel 中打开并保存"))
-    return rows, notes
+    others = tuple(w.title if w.sheet_state == "visible" else f"{w.title} (隐藏 hidden)" for w in book.worksheets
+                   if w.title != ws.title)
+    return Table(rows, "xlsx", notes, ws.title, others)
 
 
 def _geojson_rows(path: Path) -> tuple[Rows, list[CellNote]]:

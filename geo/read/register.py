@@ -10,8 +10,12 @@ import numpy as np
 import pandas as pd
 
 from geo.read import units
+from geo.read.cells import parse_coordinate_cells
+from geo.read.columns import column_use
+from geo.read.duplicates import duplicate_rows, duplicate_warnings
 from geo.read.files import read_rows
-from geo.registry import column_fields, field_kinds, lookup_table, precisions, sectors, statuses
+from geo.read.vocabulary import match_codes, nearest_entries
+from geo.registry import column_fields, field_kinds, precisions, sectors, statuses
 from geo.text import fold, fold_column
 from geo.place.datum import DATUMS, parse_datum, parse_datums
 from geo.errors import RegisterError
@@ -20,10 +24,10 @@ from geo.read.report import Report
 __all__ = ["Register", "read_register", "header_index", "FIELDS"]
 
 #: Canonical fields of a register table, always present (NA where the file has no such column).
-FIELDS = ["id", "name", "name_en", "name_zh_hant", "sector", "sector_detail", "town", "status", "year", "investment",
-          "floor_area", "land", "output", "available", "lon", "lat", "datum", "precision", "address", "address_en",
-          "address_zh_hant", "description", "description_en", "description_zh_hant", "website", "contact", "source",
-          "source_date", "note"]
+FIELDS = ["id", "name", "name_en", "name_zh_hant", "sector", "sector_label", "sector_detail", "town", "status", "year",
+          "date", "investment", "floor_area", "land", "output", "available", "lon", "lat", "datum", "precision",
+          "address", "address_en", "address_zh_hant", "description", "description_en", "description_zh_hant",
+          "website", "contact", "source", "source_date", "note"]
 _AMOUNTS = ["investment", "floor_area", "land", "output", "available"]
 _DATES = {"year": units.parse_years, "source_date": units.parse_dates}  # field -> reader
 _TOTALS = re.compile(r"^(?:合计|总计|小计|共计|总和|(?:total|subtotal|sum)\b)", re.IGNORECASE)
@@ -39,16 +43,22 @@ class Register:
     """A register read from a file.
 
     ``table`` has one row per accepted record: column ``row`` (row number in the file), the
-    :data:`FIELDS` (amounts in 亿元 / 万㎡ / 亩, ``year`` Int64, ``lon``/``lat`` in degrees) and any
-    other column of the file under its own header. ``columns`` maps each field to the header it came from.
+    :data:`FIELDS` (amounts in 亿元 / 万㎡ / 亩, ``year`` Int64, ``date`` and ``source_date`` ISO text,
+    ``lon``/``lat`` in degrees, ``sector_label`` the register's own word where no sector entry knows it, under
+    ``sector`` "other") and any other column of the file under its own header. ``columns`` maps each field to
+    the header it came from.
     """
 
     table: pd.DataFrame
     report: Report
     columns: dict[str, str] = field(default_factory=dict)
+    header_row: int = 1  # row number of the header as the user sees it (0 for GeoJSON/Parquet, which have none)
 
     def column_of(self, name: str) -> str:
-        """Header as the user wrote it for a field (the field name when the file has none)."""
+        """Header as the user wrote it for a field (the field name when the file has none); ``lon`` and ``lat``
+        given in one cell are that column's."""
+        if name in ("lon", "lat") and name not in self.columns and "coordinates" in self.columns:
+            return self.columns["coordinates"]
         return self.columns.get(name, name)
 
 
@@ -74,7 +84,7 @@ def read_register(source: str | Path, *, sheet: str | None = None, datum: str = 
         When the file cannot be read at all (unknown type, undecodable, no name column).
     """
     file_datum = parse_datum(datum)
-    rows, kind, notes = read_rows(Path(source), sheet)
+    rows, kind, notes, sheet_read, other_sheets = read_rows(Path(source), sheet)
     rows = [(number, cells) for number, cells in rows if any(_filled(c) for c in cells)]
     if not rows:
         raise RegisterError(f"{source}: the file holds no rows / 文件为空")
@@ -87,10 +97,12 @@ def read_register(source: str | Path, *, sheet: str | None = None, datum: str = 
     raw = raw.apply(lambda col: col.str.strip()).mask(lambda f: f == "")
     raw.insert(0, "row", pd.Series([number for number, _ in data], dtype="int64"))
 
-    report = Report(source=str(source), rows_read=len(raw), parks=len(raw))
+    report = Report(source=str(source), rows_read=len(raw), parks=len(raw), sheet=sheet_read,
+                    other_sheets=list(other_sheets))
     report.add_warnings(header_warnings)
     mapping, mapping_warnings = _map_headers(headers)
     report.add_warnings(mapping_warnings)
+    report.columns = column_use(headers, mapping)
     if "name" not in mapping:
         expected = ", ".join(["园区名称", "名称", "name"])
         raise RegisterError(f"{source}: no park-name column in the header (row {header_number}: "
@@ -100,12 +112,15 @@ def read_register(source: str | Path, *, sheet: str | None = None, datum: str = 
     report.names = dict(zip(raw.loc[names.notna(), "row"].astype(int), names.dropna()))  # rejected rows' names too
 
     skipped = _skipped_rows(raw)
+    skipped = skipped.fillna(duplicate_rows(raw[skipped.isna()]).reindex(raw.index))
     report.skipped = [{"row": int(r), "reason": why} for r, why in zip(raw.loc[skipped.notna(), "row"],
                                                                         skipped.dropna())]
     report.parks -= len(report.skipped)
     raw = raw[skipped.isna()]
 
     table, problems, warnings = _typed_table(raw, mapping, file_datum)
+    warnings = pd.concat([warnings, duplicate_warnings(raw, {k: h for k, (h, _) in mapping.items()})],
+                         ignore_index=True)
     placed = raw.loc[table["town"].notna().to_numpy() | table["address"].notna().to_numpy(), "row"]
     cell_problems, cell_warnings = _cell_notes(notes, headers, raw["row"], placed)
     report.add_warnings(pd.concat([warnings, cell_warnings], ignore_index=True))
@@ -113,7 +128,7 @@ def read_register(source: str | Path, *, sheet: str | None = None, datum: str = 
     report.add_rejected(problems)
     table = table[~table["row"].isin(problems["row"])].reset_index(drop=True)
     columns = {name: header for name, (header, _) in mapping.items()}
-    return Register(table=table, report=report, columns=columns)
+    return Register(table=table, report=report, columns=columns, header_row=header_number)
 
 
 def _cell_notes(notes, headers: list[str], rows: pd.Series, placed: pd.Series) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -233,20 +248,69 @@ def _typed_table(raw: pd.DataFrame, mapping, file_datum: str) -> tuple[pd.DataFr
     columns.collect(parsed_lon, lon, lon_header or "lon")
     columns.collect(parsed_lat, lat, lat_header or "lat")
     table["lon"], table["lat"] = parsed_lon.values, parsed_lat.values
+    _coordinate_cells(columns, table)
+    _year_from_date(columns, table)
 
     name_values, name_header = columns.cells("name")
     columns.flag(name_values, name_header, name_values.isna(), "park name is empty / 园区名称为空")
-    for name, vocabulary, empty_code in (("sector", sectors(), "other"), ("status", statuses(), None)):
+    for name, vocabulary in (("sector", sectors()), ("status", statuses())):
         values, header = columns.cells(name)
-        codes, unknown = _codes(values, vocabulary)
-        table[name] = codes.fillna(empty_code) if empty_code else codes
-        word = "产业" if name == "sector" else "状态"
-        columns.flag(values, header, unknown, f"unknown {name}, shown as 'other' / 未知{word}，归为“其他”", "message")
+        codes, unknown = match_codes(values, vocabulary)
+        table[name] = codes.mask(unknown, "other")
+        columns.warnings.append(_issues(columns.raw["row"], header, values,
+                                        _unknown_words(values, unknown, name, vocabulary), "message"))
+        if name == "sector":  # the staff's own word stays the label (card, filter, legend) under the code other
+            table["sector"] = table["sector"].fillna("other")
+            table["sector_label"] = values.str.strip().where(unknown)
 
     extras = [c for c in raw.columns if c != "row" and c not in {h for h, _ in mapping.values()}]
     kept = raw[extras].rename(columns={c: f"{c} (extra)" for c in extras if c in set(FIELDS) | _RESERVED})
     table = pd.concat([table, kept], axis=1)
     return table, pd.concat(columns.problems, ignore_index=True), pd.concat(columns.warnings, ignore_index=True)
+
+
+def _coordinate_cells(columns: _Columns, table: pd.DataFrame) -> None:
+    """Fill lon/lat (degrees) from a one-cell coordinates column where both separate columns are empty; warn where
+    both are given and differ by more than 1e-5° (about 1 m); an unreadable cell rejects the row."""
+    values, header = columns.cells("coordinates")
+    if header is None:
+        return
+    lon, lat, problems, notes = parse_coordinate_cells(values)
+    columns.problems.append(_issues(columns.raw["row"], header, values, problems, "reason"))
+    columns.warnings.append(_issues(columns.raw["row"], header, values, notes, "message"))
+    empty = table["lon"].isna() & table["lat"].isna()
+    differ = ~empty & lon.notna() & (((table["lon"] - lon).abs() > 1e-5) | ((table["lat"] - lat).abs() > 1e-5))
+    columns.flag(values, header, differ.fillna(False),
+                 f"differs from the {columns.cells('lon')[1]}/{columns.cells('lat')[1]} columns, which are used "
+                 f"/ 与经纬度列不一致，采用经纬度列", "message")
+    table["lon"], table["lat"] = table["lon"].where(~empty, lon), table["lat"].where(~empty, lat)
+
+
+def _year_from_date(columns: _Columns, table: pd.DataFrame) -> None:
+    """Fill an empty ``year`` from a date column (认定时间, 开工时间 ...), with one file-level note naming it; an
+    unreadable date rejects the row unless its year column gives the year (then it is a warning)."""
+    values, header = columns.cells("date")
+    if header is None:
+        return
+    parsed = units.parse_dates(values)
+    has_year = table["year"].notna()
+    columns.collect(parsed._replace(problems=parsed.problems.where(~has_year),
+                                    notes=parsed.notes.fillna(_also(parsed.problems.where(has_year)))),
+                    values, header)
+    year = pd.to_numeric(parsed.values.str[:4], errors="coerce").astype("Int64")
+    filled = table["year"].isna() & year.notna()
+    if filled.any():
+        columns.warnings.append(pd.DataFrame([{
+            "row": None, "column": header, "value": header,
+            "message": f"year taken from column {header!r} where no year is given ({int(filled.sum())} rows) "
+                       f"/ 年份取自“{header}”列"}]))
+    table["year"] = table["year"].where(~filled, year)
+    table["date"] = parsed.values  # ISO, as precise as written (2022-06, 2021-03-08)
+
+
+def _also(problems: pd.Series) -> pd.Series:
+    """A date problem as a warning, for rows whose year a year column gives."""
+    return problems + "; the year column is used / 采用年份列"
 
 
 def _typed_field(columns: _Columns, name: str, file_datum: str) -> pd.Series:
@@ -273,16 +337,20 @@ def _typed_field(columns: _Columns, name: str, file_datum: str) -> pd.Series:
     return parsed.values
 
 
-def _codes(values: pd.Series, vocabulary: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
-    """Registry code per value (matched on code, 中文, English or alias; a compound like 'A/B' by its
-    first part); unknown non-empty values become 'other'. Returns (codes, unknown mask)."""
-    table = lookup_table(vocabulary)
-    folded = fold_column(values)
-    codes = folded.map(table)
-    first_part = folded.str.split(r"[/、,;；]", regex=True).str[0]
-    codes = codes.fillna(first_part.map(table)).astype("string")
-    unknown = folded.notna() & codes.isna()
-    return codes.mask(unknown, "other"), unknown
+def _unknown_words(values: pd.Series, unknown: pd.Series, name: str, vocabulary: pd.DataFrame) -> pd.Series:
+    """Warning per row whose sector or status no registry entry knows, naming the nearest known entries (each
+    distinct word looked up once)."""
+    words = values.str.strip().where(unknown)
+    kept, kept_zh = {"sector": ("kept as written under the code 'other'", "未知产业，按原文显示，归入“其他”"),
+                     "status": ("read as 'other'", "未知状态，归为“其他”")}[name]
+    messages = {}
+    for word in words.dropna().unique():
+        near = nearest_entries(word, vocabulary)
+        hint = ("nearest known: " + ", ".join(f"{vocabulary.loc[c, 'zh']} ({c})" for c in near)) if near \
+            else "no known one is near"
+        hint_zh = ("；最接近：" + "、".join(vocabulary.loc[c, "zh"] for c in near)) if near else ""
+        messages[word] = f"unknown {name}, {kept}; {hint} (kunshan-heatmap sectors lists them) / {kept_zh}{hint_zh}"
+    return words.map(messages).astype("string")
 
 
 def _issues(rows: pd.Series, header: str | None, values: pd.Series, messages: pd.Series, key: str) -> pd.DataFrame:

@@ -28,7 +28,9 @@ class Report:
     ``row`` is the row number as the user sees it in the file (spreadsheet row, or feature number).
     ``sheet`` is the workbook sheet read (None for other files) and ``other_sheets`` the workbook's other
     sheets in their order; ``names`` maps a row number to the park name written in that row (rejected rows
-    included), so that a rejected row can be named. The reader, or a caller that knows them, fills these three.
+    included), so that a rejected row can be named. ``columns`` accounts for every column of the file in order:
+    ``{"column", "field", "hint"}``, ``field`` None for a column not used (see :func:`geo.read.columns.column_use`).
+    The reader fills these.
     """
 
     source: str = ""
@@ -40,6 +42,7 @@ class Report:
     sheet: str | None = None
     other_sheets: list[str] = field(default_factory=list)
     names: dict[int, str] = field(default_factory=dict)
+    columns: list[dict] = field(default_factory=list)
 
     def add_rejected(self, problems: pd.DataFrame) -> None:
         """Record rejected rows (columns row, column, value, reason); one entry per row, more problems kept."""
@@ -73,8 +76,15 @@ class Report:
         return not self.rejected
 
     def to_dict(self) -> dict:
-        return {"rows_read": self.rows_read, "parks": self.parks, "rejected": self.rejected,
-                "skipped": self.skipped, "warnings": self.warnings}
+        rejected = [{"row": e["row"], "name": self.names.get(e["row"]), **e} for e in self.rejected]
+        return {"rows_read": self.rows_read, "parks": self.parks, "rejected": rejected,
+                "skipped": self.skipped, "warnings": self.warnings, "sheet": self.sheet,
+                "other_sheets": self.other_sheets, "columns": self.columns}
+
+    @property
+    def unused_columns(self) -> list[dict]:
+        """The entries of ``columns`` not read as any field, in file order."""
+        return [entry for entry in self.columns if entry["field"] is None]
 
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), ensure_ascii=False, indent=2)
@@ -98,8 +108,14 @@ class Report:
         """Human-readable report, one line per rejected/skipped row and warning."""
         lines = [f"{self.source}: {self.rows_read} rows read, {self.parks} parks, "
                  f"{len(self.rejected)} rejected, {len(self.skipped)} skipped, {len(self.warnings)} warnings"]
+        if self.sheet is not None:
+            lines.append(f"  sheet read: {self.sheet!r}; other sheets: {', '.join(self.other_sheets) or 'none'}")
+        for entry in self.columns:
+            use = f"used as {entry['field']}" if entry["field"] else "not used"
+            lines.append(f"  column {entry['column']!r}: {use}" + (f" ({entry['hint']})" if entry["hint"] else ""))
         for entry in self.rejected:
-            lines.append(f"  rejected row {entry['row']}, column {entry['column']!r}, value {entry['value']!r}: "
+            name = f" ({self.names[entry['row']]})" if entry["row"] in self.names else ""
+            lines.append(f"  rejected row {entry['row']}{name}, column {entry['column']!r}, value {entry['value']!r}: "
                          f"{entry['reason']}")
             for extra in entry.get("more", []):
                 lines.append(f"      also column {extra['column']!r}, value {extra['value']!r}: {extra['reason']}")

@@ -13,6 +13,7 @@ from typing import Literal, NamedTuple
 import numpy as np
 import pandas as pd
 
+from geo.read.cells import PLACEHOLDER_NOTE, arabic_numerals, placeholder_mask
 from geo.registry import unit_kinds
 from geo.text import fold, fold_column
 from geo.errors import RegisterError
@@ -85,9 +86,11 @@ def parse_amounts(values: pd.Series, kind: AmountKind, header_unit: str | None =
     [0.35, 12.0, 12.0, nan]
     """
     header_factor = _factor_of_header(kind, header_unit, column)
+    placeholder = placeholder_mask(values)
+    values = values.mask(placeholder)
     if values.isna().all():  # no such column, or an empty one
         empty = pd.Series(np.nan, index=values.index, dtype="float64")
-        return ParsedColumn(empty, _messages(), _messages())
+        return ParsedColumn(empty, _messages(), _messages((placeholder, PLACEHOLDER_NOTE)))
     text = _folded(values)
     parts = text.str.extract(_AMOUNT)
     factors = pd.Series(unit_kinds()[kind]["factors"], dtype="float64")
@@ -108,6 +111,7 @@ def parse_amounts(values: pd.Series, kind: AmountKind, header_unit: str | None =
     )
     qualifier = parts["qual"].fillna("") + parts["tail"].fillna("")
     notes = _messages(
+        (placeholder, PLACEHOLDER_NOTE),
         (is_range, "a range, left empty rather than guessed / 数值为区间，未取值"),
         (~is_range & qualifier.str.contains("约|大约|近|左右", regex=True) & ~not_number & ~bad_unit,
          "approximate figure kept as given / 约数，按给出值记录"),
@@ -130,16 +134,24 @@ def _snapped(values: pd.Series) -> pd.Series:
 
 
 def parse_years(values: pd.Series) -> ParsedColumn:
-    """Read a column of years (``2023``, ``2023年``, ``2023-02-08``, ``2023.0``) as nullable Int64."""
-    text = _folded(values)
-    year = pd.to_numeric(text.str.extract(r"^(\d{4})(?:年|\.0+|[-/.].*)?$")[0], errors="coerce")
+    """Read a column of years as nullable Int64: ``2023``, ``2023年``, ``2023-02-08``, ``2023.0``, ``2023.5``,
+    ``2022年6月``, ``2021年3月8日``, ``二〇二三年五月`` and Excel date cells; placeholders (待定 ...) read as empty,
+    noted. A year outside 1949-2100 is a problem.
+
+    >>> parse_years(pd.Series(["2022年6月", "二〇二三年五月", "2023.5", "待定"])).values.tolist()
+    [2022, 2023, 2023, <NA>]
+    """
+    placeholder = placeholder_mask(values)
+    text = arabic_numerals(_folded(values.mask(placeholder)))
+    year = pd.to_numeric(text.str.extract(r"^(\d{4})(?:年(?:\d{1,2}月(?:\d{1,2}[日号]?)?)?|\.0+|[-/.].*)?$")[0],
+                         errors="coerce")
     present = text.notna()
     problems = _messages(
         (present & year.isna(), "not a year / 不是年份"),
         (year.notna() & ~year.between(1949, 2100), "year outside 1949-2100 / 年份超出范围"),
     )
     year = year.where(problems.isna())
-    return ParsedColumn(year.astype("Int64"), problems, _messages())
+    return ParsedColumn(year.astype("Int64"), problems, _messages((placeholder, PLACEHOLDER_NOTE)))
 
 
 _DATE = re.compile(r"^(?P<y>\d{4})(?:(?:[-/.年](?P<m>\d{1,2})月?(?:[-/.](?P<d>\d{1,2})|(?<=月)(?P<d2>\d{1,2})日?)?)"
@@ -156,7 +168,8 @@ def parse_dates(values: pd.Series) -> ParsedColumn:
     >>> parse_dates(pd.Series(["2023年2月8日", "2023/2", "20240229", None])).values.tolist()
     ['2023-02-08', '2023-02', '2024-02-29', <NA>]
     """
-    text = _folded(values)
+    placeholder = placeholder_mask(values)
+    text = arabic_numerals(_folded(values.mask(placeholder)))
     parts = text.str.extract(_DATE)
     year = parts["y"]
     month = parts["m"].fillna(parts["m8"]).str.zfill(2)
@@ -170,7 +183,7 @@ def parse_dates(values: pd.Series) -> ParsedColumn:
         (present & year.notna() & full.isna(), "no such date / 日期不存在"),
         (full.dt.year.lt(1949) | full.dt.year.gt(2100), "date outside 1949-2100 / 日期超出范围"),
     )
-    return ParsedColumn(iso.where(problems.isna()), problems, _messages())
+    return ParsedColumn(iso.where(problems.isna()), problems, _messages((placeholder, PLACEHOLDER_NOTE)))
 
 
 def parse_coordinates(lon: pd.Series, lat: pd.Series) -> tuple[ParsedColumn, ParsedColumn]:
@@ -180,15 +193,17 @@ def parse_coordinates(lon: pd.Series, lat: pd.Series) -> tuple[ParsedColumn, Par
     round: it is swapped, with a note (a swap inside both ranges is found against the outline when
     parks are located).
     """
-    numbers = []
+    numbers, placeholders = [], []
     for values in (lon, lat):
-        text = _folded(values)
+        placeholders.append(placeholder_mask(values))
+        text = _folded(values.mask(placeholders[-1]))
         numbers.append((text, pd.to_numeric(text.str.removesuffix("°"), errors="coerce").astype("float64")))
     (lon_text, x), (lat_text, y) = numbers
     swapped = (y.abs() > 90) & (y.abs() <= 180) & (x.abs() <= 90)
     x, y = x.where(~swapped, y), y.where(~swapped, x)
     parsed = []
-    for text, number, limit, other in ((lon_text, x, 180, lat_text), (lat_text, y, 90, lon_text)):
+    for text, number, limit, other, placeholder in ((lon_text, x, 180, lat_text, placeholders[0]),
+                                                    (lat_text, y, 90, lon_text, placeholders[1])):
         present = text.notna()
         problems = _messages(
             (present & number.isna(), "not a number / 不是数字"),
@@ -198,7 +213,8 @@ def parse_coordinates(lon: pd.Series, lat: pd.Series) -> tuple[ParsedColumn, Par
             (~present & other.notna(), "missing while the other coordinate is given / 缺少另一坐标"),
         )
         notes = _messages((swapped & problems.isna() & (limit == 180),
-                           "longitude and latitude were swapped; read the other way round / 经纬度颠倒，已互换"))
+                           "longitude and latitude were swapped; read the other way round / 经纬度颠倒，已互换"),
+                          (placeholder, PLACEHOLDER_NOTE))
         parsed.append(ParsedColumn(number.where(problems.isna()), problems, notes))
     return parsed[0], parsed[1]
 

@@ -11,7 +11,6 @@ from geo.errors import HeatmapError
 from geo.registry import sectors as sector_registry
 from geo.registry import statuses as status_registry
 from layers.cli.summary import geocode_lines, summary_lines
-from layers.cli.workbook import describe_file
 from layers.heatmap import park_heatmap
 from layers.publish.assets import fetch_assets
 from layers.publish.embed import embed_snippet
@@ -24,16 +23,21 @@ def _say(text: str) -> None:
     print(text, file=sys.stderr)
 
 
-def _report(report: geo.Report, args: argparse.Namespace) -> geo.Report:
-    """The register's report with its sheet, other sheets and the rejected rows' park names (where the reader
-    did not fill them)."""
-    return describe_file(report, args.register, args.sheet)
-
-
 def _summary(report: geo.Report, rejected: Path | None = None, **options) -> None:
     """End a command with the one summary in Chinese and English on stderr."""
     for line in summary_lines(report, rejected, **options):
         _say(line)
+
+
+def _card_extra(data: geo.Parks, names: list[str]) -> dict[str, str]:
+    """Header as typed -> the parks' column holding it, for ``--card-extra``: a used column by its field (备注 is
+    ``note``), another by its own name (``<name> (extra)`` where the reader renamed it)."""
+    fields = {entry["column"]: entry["field"] for entry in data.report.columns}
+    unknown = [name for name in names if name not in fields]
+    if unknown:
+        raise ValueError(f"--card-extra: no column {', '.join(map(repr, unknown))} in the register; its columns: "
+                         f"{', '.join(fields)} / 登记表中没有该列")
+    return {name: fields[name] or (name if name in data.parks.columns else f"{name} (extra)") for name in names}
 
 
 def _publish(data: geo.Parks, output: Path, args: argparse.Namespace) -> int:
@@ -41,7 +45,7 @@ def _publish(data: geo.Parks, output: Path, args: argparse.Namespace) -> int:
     m = park_heatmap(data.parks, areas=data.areas, outline=data.outline, weight=args.weight, basemap=args.basemap,
                      heat=args.heat, bandwidth_m=args.bandwidth_m, cell_m=args.cell_m, language=args.language,
                      cluster={"on": True, "off": False}.get(args.cluster, "auto"), programme=geo.programme(),
-                     title=args.title)
+                     title=args.title, card_extra=_card_extra(data, args.card_extra))
     path = write_map(m, output, offline=args.offline)
     rejected = output.with_name(output.stem + ".rejected.csv")
     write_table(data.report.rejected_frame(), rejected)
@@ -56,13 +60,12 @@ def demo(args: argparse.Namespace) -> int:
 
 def build(args: argparse.Namespace) -> int:
     data = geo.load_parks(args.register, sheet=args.sheet, datum=args.datum, outside=args.outside)
-    _report(data.report, args)
     return _publish(data, args.output or Path(args.register.stem + ".html"), args)
 
 
 def validate(args: argparse.Namespace) -> int:
     data = geo.load_parks(args.register, sheet=args.sheet, datum=args.datum, outside=args.outside)
-    report = _report(data.report, args)
+    report = data.report
     print(report.to_json() if args.format == "json" else report.to_text())
     _summary(report)
     return 0 if report.ok else 1
@@ -82,7 +85,7 @@ def geocode(args: argparse.Namespace) -> int:
     table, report = geo.geocode_register(args.register, args.output, provider=args.provider, sheet=args.sheet,
                                          datum=args.datum, cache_path=args.cache, expected_precision=args.expect,
                                          progress=not args.no_progress)
-    _summary(_report(report, args))
+    _summary(report)
     for line in geocode_lines(table):
         _say(line)
     print(args.output.resolve())

@@ -108,9 +108,18 @@ def _map_options(sub: argparse.ArgumentParser, default_output: str) -> None:
                      help="density: grid cell in metres, at most half the bandwidth (default: 250)")
     sub.add_argument("--language", choices=LANGUAGES, default=None,
                      help="language the page opens in (zh-Hans default; readers can switch in the page)")
+    sub.add_argument("--card-extra", type=_names, default=[], metavar="COLUMNS",
+                     help="register columns to show on every park card as written, comma-separated, e.g. "
+                          "--card-extra 备注,运营主体 (the summary lists the columns not used) "
+                          "/ 在园区卡片上显示的其他列，逗号分隔")
     sub.add_argument("--title", default=None,
                      help="title of the map and the page, the same in every language (default: "
                           "昆山特色专业创新园区热力图 in the reader's language)")
+
+
+def _names(text: str) -> list[str]:
+    """``备注,运营主体`` (commas ASCII or full-width) -> ``["备注", "运营主体"]``."""
+    return [name.strip() for name in text.replace("，", ",").split(",") if name.strip()]
 
 
 def _register_options(sub: argparse.ArgumentParser) -> None:
@@ -166,8 +175,10 @@ def _convert(commands) -> None:
 
 def _geocode(commands) -> None:
     geocode = _command(commands, "geocode", "Geocode the rows without coordinates by their address (else their "
-                                            "town) and write the register with lon/lat (WGS-84), precision, "
-                                            "location_source and geocode_status columns. Offline by default "
+                                            "town) and write a copy of your file (same sheets, title rows, "
+                                            "merges, formats and cells) with new columns on the right: 经度/纬度 "
+                                            "(WGS-84), 坐标系, 精度, 定位来源, 定位状态, 需复核, 定位说明 "
+                                            "(English names under an English header). Offline by default "
                                             "(the Kunshan gazetteer); online providers need a key in the "
                                             "environment (KUNSHAN_AMAP_KEY, KUNSHAN_BAIDU_AK) or, for Nominatim, "
                                             "a contact in KUNSHAN_NOMINATIM_USER_AGENT. Results are cached in "
@@ -175,7 +186,8 @@ def _geocode(commands) -> None:
     _register_options(geocode)
     geocode.add_argument("--provider", choices=("offline", "amap", "baidu", "nominatim"), default="offline",
                          help="geocoder (default: offline)")
-    geocode.add_argument("-o", "--output", type=Path, required=True, help="register to write (.csv or .xlsx)")
+    geocode.add_argument("-o", "--output", type=Path, required=True, help="the copy to write, of the register's type (.xlsx for .xlsx, .csv for .csv; "
+                              ".csv or .xlsx for GeoJSON/Parquet)")
     geocode.add_argument("--cache", type=Path, default=None,
                          help="SQLite cache (default: $KUNSHAN_HEATMAP_GEOCACHE or ~/.cache/kunshan-heatmap/"
                               "geocode.sqlite)")

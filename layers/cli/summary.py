@@ -16,7 +16,8 @@ WARNINGS_SHOWN = 20
 
 
 def summary_lines(report: Report, rejected_file: Path | None = None, *, published: bool = False) -> list[str]:
-    """Counts, the sheet read and the other sheets, the warnings (at most :data:`WARNINGS_SHOWN`), the rejected file.
+    """Counts, the sheet read and the other sheets, the columns not used, the warnings (at most
+    :data:`WARNINGS_SHOWN`), the rejected file.
 
     Examples
     --------
@@ -31,9 +32,20 @@ def summary_lines(report: Report, rejected_file: Path | None = None, *, publishe
     if report.sheet is not None:
         others = ", ".join(report.other_sheets) if report.other_sheets else "无 none"
         lines.append(f"工作表 / Sheet read: {report.sheet}; 其他工作表 / other sheets: {others}")
+    lines.extend(_column_lines(report.unused_columns))
     lines.extend(_warning_lines(report.warnings))
     if report.rejected and rejected_file is not None:
         lines.append(f"拒收行 / Rejected rows: {rejected_file}")
+    return lines
+
+
+def _column_lines(unused: list[dict]) -> list[str]:
+    """The columns not used, each with its hint; how to show them on cards."""
+    if not unused:
+        return []
+    lines = [f"未使用的列 / Columns not used: {', '.join(entry['column'] for entry in unused)} "
+             f"(--card-extra 可显示在卡片上 / --card-extra shows them on cards)"]
+    lines += [f"  {entry['column']!r}: {entry['hint']}" for entry in unused if entry["hint"]]
     return lines
 
 

@@ -3,6 +3,8 @@ one cluster group for all), and the parks' records the page draws them from (no 
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+
 import geopandas as gpd
 import numpy as np
 import pandas as pd
@@ -13,8 +15,8 @@ from folium.template import Template
 
 from geo.analyse.mapdata import HEAT_WEIGHT
 from layers.elements.geojson import COORD_DECIMALS
-from layers.page.app import i18n, layer_name
-from layers.page.cards import CARD_FIELDS, card_texts, column
+from layers.page.app import i18n, layer_name, sector_keys
+from layers.page.cards import CARD_FIELDS, card_texts, column, extra_columns
 from layers.publish.assets import asset
 
 __all__ = ["CLUSTER_AUTO_MIN", "CLUSTER_OPTIONS", "ParkMarkers", "display_positions", "encoded", "park_facts",
@@ -78,10 +80,12 @@ def park_facts(parks: pd.DataFrame) -> dict:
     return facts
 
 
-def park_records(parks: gpd.GeoDataFrame, card_fields: tuple[str, ...] = CARD_FIELDS) -> dict:
+def park_records(parks: gpd.GeoDataFrame, card_fields: tuple[str, ...] = CARD_FIELDS,
+                 card_extra: Sequence[str] | Mapping[str, str] = ()) -> dict:
     """The parks as the page reads them: :func:`park_facts`, where each marker is drawn
     (:func:`display_positions`) and the point it stands for, the uncertainty radius (m), the codes the markers
-    are styled by, the card's fields and, raw, the register's texts of those fields."""
+    are styled by, the card's fields and, raw, the register's texts of those fields and the ``card_extra``
+    columns (:func:`layers.page.cards.extra_columns`) as ``[label, values]``."""
     lat, lon = display_positions(parks)
     texts, translations = card_texts(parks, card_fields)
     return {
@@ -89,11 +93,12 @@ def park_records(parks: gpd.GeoDataFrame, card_fields: tuple[str, ...] = CARD_FI
         "lat0": parks.geometry.y.round(COORD_DECIMALS).tolist(),
         "lon0": parks.geometry.x.round(COORD_DECIMALS).tolist(),
         "radius": parks["uncertainty_m"].fillna(0).round(1).tolist(),
-        "sector": encoded(parks["sector"]), "precision": encoded(parks["precision"]),
+        "sector": encoded(sector_keys(parks)), "precision": encoded(parks["precision"]),
         "colour": encoded(parks["sector_colour"].fillna("#4d4d4d")), "card": list(card_fields),
         "texts": {field: encoded(values) for field, values in texts.items()},
         "translations": {field: {language: encoded(values) for language, values in languages.items()}
                          for field, languages in translations.items()},
+        "extra": [[label, encoded(parks[name].astype("string"))] for label, name in extra_columns(parks, card_extra)],
     }
 
 
@@ -128,6 +133,7 @@ class ParkMarkers(JSCSSMixin, MacroElement):
     parks : joined parks (see :func:`geo.join_parks`), in the datum of the basemap, with their heat weight
         (:func:`geo.map_data`).
     card_fields : fields shown on each card, from :data:`layers.page.cards.CARD_FIELDS`.
+    card_extra : further columns shown raw on each card under their label (:func:`layers.page.cards.extra_columns`).
     cluster : ``True`` puts the shown markers of all sectors in one cluster group (Leaflet.markercluster,
         :data:`CLUSTER_OPTIONS`; the sector layers keep switching their parks on and off), ``False`` draws
         every marker, ``"auto"`` clusters registers of more than :data:`CLUSTER_AUTO_MIN` parks.
@@ -143,7 +149,8 @@ class ParkMarkers(JSCSSMixin, MacroElement):
     """)
 
     def __init__(self, parks: gpd.GeoDataFrame, *, card_fields: tuple[str, ...] = CARD_FIELDS,
-                 cluster: bool | str = "auto", language: str | None = None):
+                 card_extra: Sequence[str] | Mapping[str, str] = (), cluster: bool | str = "auto",
+                 language: str | None = None):
         super().__init__()
         self._name = "ParkMarkers"
         if cluster not in (True, False, "auto"):
@@ -155,15 +162,18 @@ class ParkMarkers(JSCSSMixin, MacroElement):
                                                                    "leaflet_markercluster_default_css")]
                             if self.clustered else [])
         self.parks, self.count = parks, len(parks)
-        self.records = park_records(parks, card_fields)
+        self.records = park_records(parks, card_fields, card_extra)
         language = language or i18n()["default"]
-        counts = parks.groupby("sector").size()
-        colours = parks.drop_duplicates("sector").set_index("sector")["sector_colour"]
+        keys = sector_keys(parks)
+        counts = keys.groupby(keys).size()
+        colours = parks["sector_colour"].groupby(keys).first()
         self.layers = {code: FeatureGroup(name=layer_name({"sector": code}, language), overlay=True, control=True,
                                           show=True) for code in sorted(counts.index)}
         self.names = [(layer, {"sector": code, "count": int(counts[code]), "colour": str(colours[code])})
                       for code, layer in self.layers.items()]
-        self.groups = [[code, layer] for code, layer in self.layers.items()]
+        # The page finds a park's layer by the index of its sector in the payload (never by the register's word,
+        # which would land raw in this template: branca renders it a second time).
+        self.groups = [self.layers[key] for key in self.records["sector"]["values"]]
 
     def add_to(self, parent, name=None, index=None):
         """Add the sector layers to ``parent`` (a map), then the element that hands them to the page."""

@@ -26,7 +26,8 @@ from geo.place.gazetteer import place_labels
 from geo.registry import load_json, sectors, statuses
 from layers.page.escape import HTTP_URL, escape_text, script_json
 
-__all__ = ["ParkApp", "LANGUAGES", "SCRIPTS", "i18n", "layer_name", "layer_text", "modules", "page_text"]
+__all__ = ["ParkApp", "LANGUAGES", "SCRIPTS", "i18n", "layer_name", "layer_text", "modules", "page_text",
+           "sector_keys"]
 
 
 @cache
@@ -119,10 +120,18 @@ def _strings_for(strings: dict, names: Sequence[tuple[Element, dict]]) -> dict:
     return {key: value for key, value in strings.items() if not key.startswith("basemap.") or key in offered}
 
 
+def sector_keys(parks: pd.DataFrame) -> pd.Series:
+    """The sector each park is shown, filtered and layered under: its registry code, or, for a sector no registry
+    entry knows (code ``other``), the register's own word (``sector_label``), which the page shows as its label
+    and the filter ``other`` includes."""
+    labels = parks["sector_label"] if "sector_label" in parks.columns else pd.Series(pd.NA, index=parks.index)
+    return labels.astype("string").fillna(parks["sector"].astype("string"))
+
+
 def _present(parks: pd.DataFrame) -> dict:
     """The sectors, statuses and towns the filters offer (those of the parks)."""
     towns = parks["area"].fillna(parks["host"]) if "host" in parks.columns else parks["area"]
-    return {"sectors": sorted(parks["sector"].dropna().unique().tolist()),
+    return {"sectors": sorted(sector_keys(parks).dropna().unique().tolist()),
             "statuses": sorted(parks["status"].dropna().unique().tolist()),
             "towns": sorted(towns.dropna().unique().tolist())}
 
@@ -189,13 +198,16 @@ class ParkApp(MacroElement):
         language = language or i18n()["default"]
         if language not in LANGUAGES:
             raise ValueError(f"language={language!r} is not one of {', '.join(LANGUAGES)}")
-        self.payload = script_json({"config": _config(markers.parks, names, language, programme, legend_facts, title),
-                                    "parks": markers.records})
+        config = _config(markers.parks, names, language, programme, legend_facts, title)
+        # What each named layer is travels in the payload (a sector's spec holds the register's own word); the
+        # template gets the layers only, never record text (branca renders a rendered script once more).
+        config["names"] = [spec for _, spec in names]
+        self.payload = script_json({"config": config, "parks": markers.records})
         self.title = title or page_text("title", language)
         self.code, self.css = _code(), _css()
         self._inputs = {"park_layers": markers, "heat": heat, "town_areas": areas, "outline": outline,
                         "density_layer": density, "density_legend": density_legend, "legend": legend,
-                        "control": control, "names": [[layer, spec] for layer, spec in names]}
+                        "control": control, "names": [layer for layer, _ in names]}
         self.inputs = {}
 
     def render(self, **kwargs):

@@ -6,11 +6,13 @@ chosen fields and, raw, the register's free texts of those fields.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+
 import pandas as pd
 
 from layers.page.app import i18n
 
-__all__ = ["CARD_FIELDS", "TEXT_FIELDS", "TRANSLATED", "card_texts", "check_fields", "column"]
+__all__ = ["CARD_FIELDS", "TEXT_FIELDS", "TRANSLATED", "card_texts", "check_fields", "column", "extra_columns"]
 
 #: Fields a card shows, in order. Each is a row of the card when the park has a value.
 CARD_FIELDS = ("sector", "status", "description", "year", "investment", "floor_area", "land", "output", "available",
@@ -56,3 +58,19 @@ def card_texts(parks: pd.DataFrame, fields: tuple[str, ...]) -> tuple[dict[str, 
         if languages:
             translations[field] = languages
     return {field: column(parks, field) for field in chosen}, translations
+
+
+def extra_columns(parks: pd.DataFrame, extra: Sequence[str] | Mapping[str, str]) -> list[tuple[str, str]]:
+    """(label, column) of each further card row: a register column the card fields do not cover (备注, 运营主体),
+    shown raw under its label after the chosen fields. ``extra`` lists columns (labelled by their own name) or maps
+    label -> column. A column the parks lack is a ValueError naming it and the columns there are.
+
+    >>> extra_columns(pd.DataFrame({"运营主体": ["甲公司"]}), ["运营主体"])
+    [('运营主体', '运营主体')]
+    """
+    pairs = list(extra.items()) if isinstance(extra, Mapping) else [(name, name) for name in extra]
+    missing = [column for _, column in pairs if column not in parks.columns]
+    if missing:
+        raise ValueError(f"card extra column(s) {', '.join(map(repr, missing))} not in the parks; columns: "
+                         f"{', '.join(map(str, parks.columns.drop('geometry', errors='ignore')))}")
+    return [(str(label), column) for label, column in pairs]

@@ -40,7 +40,9 @@ REJECTED_XLSX = [REJECTED_CSV[0], ["6", *REJECTED_CSV[1][1:]], ["7", *REJECTED_C
 CITY_LEVEL = ("no coordinates, town or address: placed at city level, position within Kunshan unknown "
               "/ 无坐标、镇或地址：按市级示意定位")
 DEMO_SUMMARY = ("汇总 / Summary: 27 个园区已发布 parks published, 0 行拒收 rejected, 0 行跳过 skipped, 2 条警告 "
-                "warnings (共读 27 行 / 27 rows read)\n警告 / Warnings:\n"
+                "warnings (共读 27 行 / 27 rows read)\n"
+                "未使用的列 / Columns not used: confidence (--card-extra 可显示在卡片上 / --card-extra shows them on cards)\n"
+                "警告 / Warnings:\n"
                 f"  第 5 行 row 5, 列 column 'host_zh', 值 value None: {CITY_LEVEL}\n"
                 f"  第 7 行 row 7, 列 column 'host_zh', 值 value None: {CITY_LEVEL}\n")
 BUILD_SUMMARY = ("汇总 / Summary: 3 个园区已发布 parks published, 2 行拒收 rejected, 1 行跳过 skipped, 0 条警告 "
@@ -282,11 +284,11 @@ def test_validate_json_with_rejected_rows_exits_1(request, capsys, register):
     assert err.splitlines()[0] == ("汇总 / Summary: 3 个园区 parks, 2 行拒收 rejected, 1 行跳过 skipped, 0 条警告 "
                                    "warnings (共读 6 行 / 6 rows read)")
     report = json.loads(out)
-    assert set(report) == {"rows_read", "parks", "rejected", "skipped", "warnings"}
+    assert set(report) == {"rows_read", "parks", "rejected", "skipped", "warnings", "sheet", "other_sheets", "columns"}
     assert report["rows_read"] == report["parks"] + len(report["rejected"]) + len(report["skipped"])
     assert (report["rows_read"], report["parks"]) == (6, 3)
-    rejected = [[str(r["row"]), r["column"], r["value"], r["reason"]] for r in report["rejected"]]
-    assert rejected == [[row, *rest] for row, _name, *rest in EXPECTED_REJECTED[register][1:]]
+    rejected = [[str(r["row"]), r["name"], r["column"], r["value"], r["reason"]] for r in report["rejected"]]
+    assert rejected == EXPECTED_REJECTED[register][1:]  # the park names of rejected rows too
     total_row = 7 if register == "gbk_csv" else 8
     assert report["skipped"] == [{"row": total_row, "reason": "totals row / 合计行"}]
 
@@ -305,8 +307,8 @@ def test_validate_text_report(gbk_csv, capsys):
     assert code == 1
     lines = out.splitlines()
     assert lines[0] == f"{gbk_csv}: 6 rows read, 3 parks, 2 rejected, 1 skipped, 0 warnings"
-    assert f"  rejected row 5, column '经度', value '121.47, 31.23': {OUTSIDE}" in lines
-    assert "  rejected row 6, column '总投资（亿元）', value 'abc': not a number / 不是数字" in lines
+    assert f"  rejected row 5 (上海园), column '经度', value '121.47, 31.23': {OUTSIDE}" in lines
+    assert "  rejected row 6 (坏数园), column '总投资（亿元）', value 'abc': not a number / 不是数字" in lines
     assert "  skipped row 7: totals row / 合计行" in lines
 
 

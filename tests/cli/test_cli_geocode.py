@@ -6,7 +6,6 @@ import csv
 import io
 import sqlite3
 
-import openpyxl
 import pandas as pd
 import pytest
 
@@ -43,22 +42,21 @@ def test_offline_geocode_writes_coordinates_precision_source_and_status(register
     assert err.splitlines()[-3:] == ["定位结果 / Results: given 1, not_found 1, ok 2, outside 1",
                                      "精度 / Precision: exact 1, town 2 (粗于地址级 coarser than an address: 2)",
                                      "待复核 / To review: 1"]
-    table = pd.read_csv(output, encoding="utf-8-sig", dtype=str).set_index("name")
-    assert table.loc["张浦园", ["lon", "lat", "precision", "location_source", "geocode_status"]].tolist() == [
+    data = output.read_bytes()  # a copy of the user's GBK file: same encoding, their cells first on every line
+    assert data.startswith("园区名称,地址,所在镇,经度,纬度,坐标系,精度,定位来源,定位状态,需复核,定位说明\n".encode("gbk"))
+    assert "\n坐标园,,,120.98,31.38,wgs84,exact,register,given,否,\n".encode("gbk") in data
+    table = pd.read_csv(output, encoding="gb18030", dtype=str).set_index("园区名称")
+    assert table.loc["张浦园", ["经度", "纬度", "精度", "定位来源", "定位状态"]].tolist() == [
         "120.945", "31.285", "town", "gazetteer:张浦镇", "ok"]
-    assert table.loc["花桥园", ["precision", "location_source"]].tolist() == ["town", "gazetteer:花桥镇"]
-    assert table.loc["坐标园", ["lon", "lat", "precision", "geocode_status"]].tolist() == [
-        "120.98", "31.38", "exact", "given"]
-    assert table.loc["上海园", ["geocode_status", "review"]].tolist() == ["outside", "True"]
-    assert table.loc["无址园", "geocode_status"] == "not_found"
+    assert table.loc["花桥园", ["精度", "定位来源"]].tolist() == ["town", "gazetteer:花桥镇"]
+    assert table.loc["上海园", ["定位状态", "需复核"]].tolist() == ["outside", "是"]
+    assert table.loc["无址园", ["定位状态", "定位说明"]].tolist() == ["not_found", "no address or town to geocode / 没有地址或镇名"]
     assert list(table.index) == ["张浦园", "花桥园", "坐标园", "上海园", "无址园"]  # row order kept
 
 
 def test_geocoded_register_builds_with_town_precision(register, tmp_path, capsys):
-    located = tmp_path / "located.xlsx"
+    located = tmp_path / "located.csv"
     assert main(["geocode", str(register), "-o", str(located), "--cache", str(tmp_path / "c.sqlite")]) == 0
-    sheet = openpyxl.load_workbook(located).active
-    assert [c.value for c in sheet[1]][:2] == ["id", "name"]
     page = tmp_path / "map.html"
     assert main(["build", str(located), "-o", str(page)]) == 0
     err = capsys.readouterr().err
@@ -83,11 +81,12 @@ def test_online_batch_converts_once_and_resumes_after_failures(register, tmp_pat
         argv = ["geocode", str(register), "--provider", "amap", "-o", str(output), "--cache", str(cache),
                 "--no-progress"]
         assert main(argv) == 0
-        table = pd.read_csv(output, encoding="utf-8-sig").set_index("name")
-        assert (table.loc["张浦园", "lon"], table.loc["张浦园", "lat"]) == pytest.approx(gcj02_to_wgs84(*picked),
+        table = pd.read_csv(output, encoding="gb18030").set_index("园区名称")
+        assert (table.loc["张浦园", "经度"], table.loc["张浦园", "纬度"]) == pytest.approx(gcj02_to_wgs84(*picked),
                                                                                           abs=1e-9)
-        assert table.loc["花桥园", "geocode_status"] == "failed"  # never recorded as not_found
-        assert table.loc["上海园", "geocode_status"] == "outside"
+        assert table.loc["张浦园", ["坐标系", "定位来源"]].tolist() == ["wgs84", "amap"]
+        assert table.loc["花桥园", "定位状态"] == "failed"  # never recorded as not_found
+        assert table.loc["上海园", "定位状态"] == "outside"
         first = {a: fake.count("amap", a) for a in ("昆山市张浦镇振新路88号", "花桥", "上海市徐汇区漕溪北路1号")}
         assert first["昆山市张浦镇振新路88号"] == 1 and first["花桥"] > 1  # retried
 
@@ -96,9 +95,9 @@ def test_online_batch_converts_once_and_resumes_after_failures(register, tmp_pat
         assert fake.count("amap", "昆山市张浦镇振新路88号") == 1  # served from the cache
         assert fake.count("amap", "上海市徐汇区漕溪北路1号") == 1
         assert fake.count("amap", "花桥") == first["花桥"] + 1  # only the failure is asked again
-        again = pd.read_csv(output, encoding="utf-8-sig").set_index("name")
-        assert (again.loc["张浦园", "lon"], again.loc["张浦园", "lat"]) == (table.loc["张浦园", "lon"],
-                                                                           table.loc["张浦园", "lat"])
-        assert again.loc["花桥园", ["geocode_status", "precision"]].tolist() == ["ok", "town"]
+        again = pd.read_csv(output, encoding="gb18030").set_index("园区名称")
+        assert (again.loc["张浦园", "经度"], again.loc["张浦园", "纬度"]) == (table.loc["张浦园", "经度"],
+                                                                           table.loc["张浦园", "纬度"])
+        assert again.loc["花桥园", ["定位状态", "精度"]].tolist() == ["ok", "town"]
     with sqlite3.connect(cache) as db:
         assert db.execute("select count(*) from geocode").fetchone()[0] == 3

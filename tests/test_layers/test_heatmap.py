@@ -38,9 +38,10 @@ def overlays(page):
 
 
 def sector_groups(page):
-    """Sector code -> the JS variable of its layer, as the park markers element hands them to the page."""
+    """Sector code -> the JS variable of its layer, as the park markers element hands them to the page: one layer
+    per sector of the payload's ``parks.sector.values``, in that order."""
     block = re.search(r"\{groups: \[\n(.*?)\n\],\n\s*cluster:", page, re.S)[1]
-    return dict(re.findall(r'"(\w+)",\n(\w+),', block))
+    return dict(zip(page_payload(page)["parks"]["sector"]["values"], re.findall(r"(\w+),?\n?", block), strict=True))
 
 
 def fit_bounds(page):
@@ -110,10 +111,10 @@ def test_one_sector_layer_per_sector_present(default, count_page):
 
 
 def layer_specs(page):
-    """(JS variable, spec) of every layer the app names: the ``names`` it is handed."""
+    """(JS variable, spec) of every layer the app names: the ``names`` layers it is handed, and what each is from
+    the payload's ``config.names`` (in the same order)."""
     block = re.search(r'"names": \[\n(.*?)\n\],\n\}\);', page, re.S)[1]
-    pairs = re.findall(r"\[\n(\w+),\n(\{.*?\}),\n\]", block, re.S)
-    return [(var, json.loads(re.sub(r",(\s*\})", r"\1", spec))) for var, spec in pairs]
+    return list(zip(re.findall(r"(\w+),?", block), page_payload(page)["config"]["names"], strict=True))
 
 
 @pytest.mark.parametrize("language, expected", [

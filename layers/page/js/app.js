@@ -4,7 +4,7 @@
 var text = textModule(config, parks);
 var card = cardModule(config, parks, text);
 var markers = markersModule(map, parks, parkLayers, text, card);
-var filters = filtersModule(parks, map, heat, text, markers);
+var filters = filtersModule(config, parks, map, heat, text, markers);
 var search = searchModule(parks, map, text, markers, filters);
 var time = timeModule(config, text, filters);
 var programme = programmeModule(config, parks, text);

@@ -48,6 +48,9 @@ function html(i) {  // the chosen fields (parks.card), in order
     out += "<table>" + parks.card.map(function (key) {
         var value = cell(key, i);
         return value === null ? "" : "<tr><th>" + esc(t("field." + key)) + "</th><td>" + value + "</td></tr>";
+    }).join("") + parks.extra.map(function (pair) {  // further register columns, raw, under their own header
+        var value = at(pair[1], i);
+        return value === null ? "" : "<tr><th>" + esc(pair[0]) + "</th><td>" + esc(value) + "</td></tr>";
     }).join("");
     return out + '</table><a class="kh-share" href="#park=' + encodeURIComponent(parks.id[i]) + '" data-park="' +
         esc(parks.id[i]) + '">' + esc(t("card.link")) + "</a></div>";

@@ -1,5 +1,5 @@
-// Module filters(parks, map, heat, text, markers): which parks pass the reader's filter; one pass over the parks
-// (redraw) shows them, redraws the heat and tells every view that listens what is shown.
+// Module filters(config, parks, map, heat, text, markers): which parks pass the reader's filter; one pass over the
+// parks (redraw) shows them, redraws the heat and tells every view that listens what is shown.
 var at = text.at, n = parks.lat.length;
 var state = {filter: empty(), shown: 0};
 var shownNow = new Uint8Array(n), listeners = [];
@@ -27,9 +27,12 @@ function opportunity(i) { return at(parks.status, i) === "seeking_operator" || p
 function within(value, range) {
     return value !== null && (range[0] === null || value >= range[0]) && (range[1] === null || value <= range[1]);
 }
+function sectorChosen(chosen, key) {  // a register's own sector word (no registry entry) is under "other" too
+    return chosen.indexOf(key) >= 0 || (!config.sectors[key] && chosen.indexOf("other") >= 0);
+}
 function passes(i) {
     var f = state.filter;
-    if (f.sectors.length && f.sectors.indexOf(at(parks.sector, i)) < 0) { return false; }
+    if (f.sectors.length && !sectorChosen(f.sectors, at(parks.sector, i))) { return false; }
     if (f.statuses.length && f.statuses.indexOf(at(parks.status, i)) < 0) { return false; }
     if (f.towns.length && f.towns.indexOf(at(parks.area, i)) < 0) { return false; }
     if (f.opportunities && !opportunity(i)) { return false; }

@@ -3,7 +3,7 @@
 var esc = text.esc, t = text.t, fill = text.fill, namedIn = null, credited = null;
 var UNITS = {investment: ["field.investment", "unit.yi"], floor_area: ["field.floor_area", "unit.wan_m2"],
              output: ["field.output", "unit.yi"]};
-names.forEach(function (pair) { pair[0].khName = pair[1]; });
+names.forEach(function (layer, k) { layer.khName = config.names[k]; });  // what each layer is: config.names
 
 function layerName(spec) {  // HTML of a layer's name, or null for a layer named by no spec
     if (spec.sector !== undefined) {

@@ -2,11 +2,10 @@
 // clustered, in one cluster group for every sector), approximate ones dashed with their uncertainty circle; shows
 // the parks that pass a filter.
 var at = text.at;
-var groups = {}, cluster = parkLayers.cluster, n = parks.lat.length;
+var groups = parkLayers.groups, cluster = parkLayers.cluster, n = parks.lat.length;
 var markers = [], circles = [], inCluster = new Uint8Array(n);
-parkLayers.groups.forEach(function (pair) { groups[pair[0]] = pair[1]; });
 
-function group(i) { return groups[at(parks.sector, i)]; }
+function group(i) { return groups[parks.sector.codes[i]]; }  // the layer of the park's sector (payload order)
 function draw(i) {
     var precision = at(parks.precision, i), colour = at(parks.colour, i), exact = precision === "exact";
     var circle = null;

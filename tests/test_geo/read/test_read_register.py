@@ -12,7 +12,8 @@ from registers import assert_accounted, write_csv
 
 NAME_EMPTY = "park name is empty / 园区名称为空"
 NOT_NUMBER = "not a number / 不是数字"
-UNKNOWN_SECTOR = "unknown sector, shown as 'other' / 未知产业，归为“其他”"
+UNKNOWN_SECTOR = ("unknown sector, kept as written under the code 'other'; nearest known: 先进计算 (advanced_computing) "
+                  "(kunshan-heatmap sectors lists them) / 未知产业，按原文显示，归入“其他”；最接近：先进计算")
 TOTALS = "totals row / 合计行"
 NOTE = "note row / 注释行"
 
@@ -85,8 +86,12 @@ def test_english_headers(tmp_path):
     assert (row["lon"], row["lat"], row["website"], row["source"], row["note"], row["Manager"]) == (
         120.95, 31.3, "http://x.example", "src", "n", "Ms Li")
     assert register.columns["lon"] == "Longitude"
-    assert register.report.to_dict() == {"rows_read": 1, "parks": 1, "rejected": [], "skipped": [],
-                                         "warnings": []}
+    fields = ["id", "name", "name_en", "sector", "town", "status", "year", "investment", "floor_area", "land",
+              "output", "lon", "lat", "address", "website", "source", "note", None]
+    assert register.report.to_dict() == {
+        "rows_read": 1, "parks": 1, "rejected": [], "skipped": [], "warnings": [], "sheet": None, "other_sheets": [],
+        "columns": [{"column": c, "field": f, "hint": None} for c, f in zip(path.read_text().split("\n")[0].split(","),
+                                                                             fields)]}
     assert_accounted(register.report)
 
 
@@ -203,13 +208,13 @@ def test_blank_totals_note_and_rejected_rows_in_csv(tmp_path):
     ]
     assert {"row": 6, "column": "主导产业", "value": "量子计算", "message": UNKNOWN_SECTOR} in report.warnings
     assert not report.ok
-    assert set(report.to_dict()) == {"rows_read", "parks", "rejected", "skipped", "warnings"}
-    assert list(report.to_dict()) == ["rows_read", "parks", "rejected", "skipped", "warnings"]
+    assert list(report.to_dict()) == ["rows_read", "parks", "rejected", "skipped", "warnings", "sheet",
+                                      "other_sheets", "columns"]
     assert json.loads(report.to_json()) == report.to_dict()
     assert report.rejected_frame()["row"].tolist() == [3, 5]
     text = report.to_text()
     assert "6 rows read, 2 parks, 2 rejected, 2 skipped" in text
-    assert "rejected row 5, column '总投资（万元）', value 'abc': not a number" in text
+    assert "rejected row 5 (B园), column '总投资（万元）', value 'abc': not a number" in text
     assert "skipped row 8: totals row" in text
     assert_accounted(report)
 
@@ -249,7 +254,8 @@ def test_sector_and_status_vocabulary(tmp_path):
     assert table["status"].tolist()[:2] == ["certified", "cultivation"]
     assert table["status"].iloc[2] is pd.NA and table["status"].iloc[3] == "other"
     assert register.report.warnings == [{"row": 5, "column": "status", "value": "孵化中",
-                                         "message": "unknown status, shown as 'other' / 未知状态，归为“其他”"}]
+                                         "message": "unknown status, read as 'other'; no known one is near "
+                                                    "(kunshan-heatmap sectors lists them) / 未知状态，归为“其他”"}]
     assert_accounted(register.report)
 
 

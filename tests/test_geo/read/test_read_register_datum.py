@@ -308,8 +308,9 @@ def test_cli_validate_datum_gcj02_json(tmp_path, capsys):
     assert main(["validate", str(path), "--datum", "gcj02", "--format", "json"]) == 1
     report = json.loads(capsys.readouterr().out)
     lon, lat = NEAR_EDGE_FALLS_OUT
-    assert report == {"rows_read": 2, "parks": 1, "skipped": [], "warnings": [],
-                      "rejected": [{"row": 2, "column": "经度", "value": f"{lon}, {lat}",
+    assert {k: report[k] for k in ("rows_read", "parks", "skipped", "warnings", "rejected")} == {
+                      "rows_read": 2, "parks": 1, "skipped": [], "warnings": [],
+                      "rejected": [{"row": 2, "name": "边园", "column": "经度", "value": f"{lon}, {lat}",
                                     "reason": outside_reason("GCJ-02")}]}
 
 
@@ -326,7 +327,7 @@ def test_cli_validate_datum_column_rejection_text(tmp_path, capsys):
     path = write_csv(tmp_path / "r.csv", rows)
     assert main(["validate", str(path), "--datum", "bd09", "--format", "json"]) == 1
     report = json.loads(capsys.readouterr().out)
-    assert report["rejected"] == [{"row": 3, "column": "坐标系", "value": "x", "reason": UNKNOWN_DATUM}]
+    assert report["rejected"] == [{"row": 3, "name": "乙", "column": "坐标系", "value": "x", "reason": UNKNOWN_DATUM}]
     assert (report["rows_read"], report["parks"]) == (2, 1)
 
 

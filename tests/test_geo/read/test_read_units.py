@@ -15,7 +15,7 @@ APPROX = "approximate figure kept as given / 约数，按给出值记录"
 LOWER = "lower bound kept as given / 下限值，按给出值记录"
 RANGE = "a range, left empty rather than guessed / 数值为区间，未取值"
 NOT_NUMBER = "not a number / 不是数字"
-MONEY_UNITS = "亿元, 亿, 亿人民币, 千万元, 百万元, 万元, 万, 元, 億元, 億, 千萬元, 百萬元, 萬元, 萬"
+MONEY_UNITS = "亿元, 亿, 亿人民币, 千万元, 千万, 百万元, 百万, 十万元, 十万, 万元, 万, 元, 億元, 億, 千萬元, 千萬, 百萬元, 百萬, 十萬元, 十萬, 萬元, 萬"
 
 
 def parsed(values, kind, header_unit=None, column=""):
