@@ -16,7 +16,8 @@ from geo.place.gazetteer import kunshan_gazetteer
 from geo.analyse.weights import WEIGHTS, heat_weights
 from geo.analyse.join import FIGURES, area_totals, join_parks, totals
 from geo.analyse.mapdata import MapData, heat_points, map_data
-from geo.load import Parks, default_register_path, kunshan_default, load_parks, programme
+from geo.load import Parks, default_register_path, kunshan_default, load_parks, parks_from_frame, programme
+from geo.analyse.schema import PARK_COLUMNS, SchemaWarning, complete_parks
 from geo.place.gazetteer import kunshan_outline
 from geo.place.locate import Located, locate_parks
 from geo.read.register import FIELDS, Register, read_register
@@ -24,8 +25,9 @@ from geo.read.report import Report
 from geo.read.units import base_unit, parse_amounts
 
 __all__ = [
-    "MapData", "heat_points", "map_data",
-    "DensityGrid", "density_grid", "WEIGHTS", "heat_weights", "GeocodingError", "geocode_addresses", "geocode_offline", "geocode_register",
+    "MapData", "heat_points", "map_data", "PARK_COLUMNS", "SchemaWarning", "complete_parks", "parks_from_frame",
+    "DensityGrid", "density_grid", "WEIGHTS", "heat_weights", "GeocodingError", "geocode_addresses",
+    "geocode_offline", "geocode_register",
     "DATUMS", "DatumWarning", "convert", "convert_file", "parse_datum", "to_wgs84",
     "FIELDS", "FIGURES", "METRIC_CRS", "GazetteerError", "HeatmapError", "Located", "Parks", "Register",
     "RegisterError", "RegistryError",

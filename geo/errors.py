@@ -4,7 +4,7 @@ Every error a user can cause is a :class:`RegisterError` (also a ``ValueError``)
 the file, row, column and value where it can.
 """
 
-__all__ = ["HeatmapError", "RegisterError", "RegistryError", "GazetteerError", "GeocodingError"]
+__all__ = ["HeatmapError", "RegisterError", "RegistryError", "GazetteerError", "GeocodingError", "GeocodeCacheError"]
 
 
 class HeatmapError(Exception):
@@ -25,3 +25,7 @@ class GazetteerError(HeatmapError, LookupError):
 
 class GeocodingError(HeatmapError):
     """A geocoder cannot be used as asked (unknown provider, missing key, bad option)."""
+
+
+class GeocodeCacheError(GeocodingError):
+    """The geocoding cache file cannot be used (damaged, not a cache, locked); the message names it and the ways out."""

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Literal
 
 import geopandas as gpd
+import pandas as pd
 
 from geo.analyse.areas import town_areas
 from geo.analyse.join import join_parks
@@ -16,7 +17,7 @@ from geo.read.register import read_register
 from geo.read.report import Report
 from geo.registry import data_path, load_json
 
-__all__ = ["Parks", "load_parks", "kunshan_default", "default_register_path", "programme"]
+__all__ = ["Parks", "load_parks", "parks_from_frame", "kunshan_default", "default_register_path", "programme"]
 
 
 @dataclass
@@ -39,9 +40,10 @@ def programme() -> dict:
     return load_json("kunshan_programme.json")
 
 
-def load_parks(source: str | Path, *, sheet: str | None = None, datum: str = "wgs84",
+def load_parks(source: str | Path | pd.DataFrame, *, sheet: str | None = None, datum: str = "wgs84",
                outside: Literal["town", "reject"] = "town") -> Parks:
-    """Read, locate and join a register on the Kunshan gazetteer and outline.
+    """Read, locate and join a register (a file, or a DataFrame / GeoDataFrame read the same way) on the Kunshan
+    gazetteer and outline.
 
     ``datum`` is the datum of the file's coordinates (see :func:`geo.read_register`); parks are WGS-84.
     ``outside``: what to do with a point outside the county outline in a row that names a town: keep the
@@ -56,6 +58,22 @@ def load_parks(source: str | Path, *, sheet: str | None = None, datum: str = "wg
     areas = town_areas(gazetteer, outline)
     located = locate_parks(register, gazetteer=gazetteer, outline=outline, areas=areas, outside=outside)
     return Parks(parks=join_parks(located.parks, areas), areas=areas, outline=outline, report=located.report)
+
+
+def parks_from_frame(frame: pd.DataFrame, *, datum: str = "wgs84",
+                     outside: Literal["town", "reject"] = "town") -> Parks:
+    """A user's own DataFrame or GeoDataFrame read like a register file (:func:`load_parks`): header aliases
+    (主导产业, industry, 总投资, capex ...), units, checks and a report with every row accounted for. A GeoDataFrame
+    in another CRS is converted; ``datum`` is that of its degrees (a Gaode frame: ``gcj02``).
+
+    >>> import geopandas as gpd
+    >>> frame = gpd.GeoDataFrame({"名称": ["甲园"], "industry": ["光电"], "capex": ["12亿元"]},
+    ...                          geometry=gpd.points_from_xy([120.98], [31.38]), crs="EPSG:4326")
+    >>> data = parks_from_frame(frame)
+    >>> data.parks[["name", "sector", "investment", "precision"]].values.tolist()
+    [['甲园', 'optoelectronics', 12.0, 'exact']]
+    """
+    return load_parks(frame, datum=datum, outside=outside)
 
 
 def kunshan_default() -> Parks:

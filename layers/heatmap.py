@@ -7,6 +7,8 @@ from typing import Literal
 
 import folium
 import geopandas as gpd
+from branca.element import Element
+from folium.template import Template
 
 from geo.analyse.mapdata import MapData, map_data
 from geo.analyse.weights import Weight
@@ -30,11 +32,45 @@ HEATS: tuple[str, ...] = ("classic", "density", "both")
 
 
 def _pinned_map(**kwargs) -> folium.Map:
-    """A folium map whose only page assets are the pinned Leaflet JS and CSS (no jQuery, Bootstrap,
-    Font Awesome or branch-hosted files)."""
+    """A folium map whose own page assets are the pinned Leaflet JS and CSS (no jQuery, Bootstrap, Font Awesome or
+    branch-hosted files); the page adds jQuery where a folium element's script calls it (a Popup), see
+    :func:`layers.publish.assets.pin_links`."""
     m = folium.Map(tiles=None, control_scale=True, **kwargs)
     m.default_js = [("leaflet", asset("leaflet").url)]
     m.default_css = [("leaflet_css", asset("leaflet_css").url)]
+    return _controls_last(m)
+
+
+def _adopt(m: folium.Map) -> folium.Map:
+    """A user's map, with folium's Leaflet links replaced by the pinned ones (so no second Leaflet loads)."""
+    pins = {"leaflet": asset("leaflet").url, "leaflet_css": asset("leaflet_css").url}
+    m.default_js = [(name, pins.get(name, url)) for name, url in m.default_js]  # new lists: folium's are shared
+    m.default_css = [(name, pins.get(name, url)) for name, url in m.default_css]
+    return _controls_last(m)
+
+
+class _ControlsLast(Element):
+    """Renders first in the map's figure and moves the map's layer controls and the app after its other elements, so
+    a layer added after :func:`park_heatmap` exists when the control lists it. Writes nothing."""
+
+    _template = Template("")
+
+    def __init__(self, m: folium.Map):
+        super().__init__()
+        self._name = "ControlsLast"
+        self.map = m
+
+    def render(self, **kwargs) -> str:
+        children = self.map._children
+        for key in [key for key, child in children.items() if isinstance(child, (folium.LayerControl, ParkApp))]:
+            children.move_to_end(key)
+        return ""
+
+
+def _controls_last(m: folium.Map) -> folium.Map:
+    figure = m.get_root()
+    if not any(isinstance(child, _ControlsLast) and child.map is m for child in figure._children.values()):
+        figure.add_child(_ControlsLast(m), index=0)  # the figure renders its children in order, before its page
     return m
 
 
@@ -44,19 +80,27 @@ def park_heatmap(parks: gpd.GeoDataFrame, *, areas: gpd.GeoDataFrame | None = No
                  card_fields: tuple[str, ...] = CARD_FIELDS, card_extra: Sequence[str] | Mapping[str, str] = (),
                  language: str | None = None,
                  heat: Literal["classic", "density", "both"] = "both", bandwidth_m: float = 2000.0,
-                 cell_m: float = 250.0, cluster: bool | str = "auto", programme: dict | None = None) -> folium.Map:
+                 cell_m: float = 250.0, cluster: bool | str = "auto", programme: dict | None = None,
+                 ui: dict | None = None) -> folium.Map:
     """The 园区热力图 of located, joined parks, with the investor app (:class:`layers.page.app.ParkApp`): languages,
     filters, search, permalinks, ``window.KunshanHeatmap``; every text in the reader's language.
 
     Parameters
     ----------
-    parks : GeoDataFrame from :func:`geo.load_parks` (EPSG:4326, joined).
+    parks : GeoDataFrame from :func:`geo.load_parks` (EPSG:4326, joined), or any frame with point geometry and a
+        ``name`` column: every other column of :data:`geo.analyse.schema.PARK_COLUMNS` is optional and takes
+        its default (a ValueError names missing required columns; a :class:`~geo.analyse.schema.SchemaWarning`
+        says when no sector, status, year or figure column is there).
     areas : schematic town areas (:func:`geo.town_areas`); drawn with their totals when given.
     outline : county outline; drawn with its attribution when given.
     weight : what the heat weighs: ``count``, ``investment`` (亿元), ``floor_area`` (万㎡) or ``output`` (亿元).
     basemap : one of :data:`layers.elements.basemaps.BASEMAPS`. Every overlay is converted to the basemap's
         datum (GCJ-02 for Gaode) by :func:`geo.map_data`; the page also offers the other basemaps of that datum.
-    m : an existing map to draw on (its tiles must be in the datum of ``basemap``); a new one when None.
+    m : an existing map to draw on (its tiles must be in the datum of ``basemap``); a new one when None. Its
+        Leaflet links are replaced by the pinned Leaflet (folium's default is another version), so the page loads one
+        Leaflet; its other links stay, pinned ones linked with integrity or inlined offline (folium.Icon's, which
+        nothing pins, are left out offline when no folium.Icon is on the map). Layers, controls and plugins added to
+        the map before or after this call are kept: the layer control lists every named layer.
     title : heading of the map, its panel and the page's ``<title>``, the same in every language; None: the
         registry's title in the reader's language.
     card_fields : fields of each park card, in order (the page composes the card in the reader's language).
@@ -70,6 +114,9 @@ def park_heatmap(parks: gpd.GeoDataFrame, *, areas: gpd.GeoDataFrame | None = No
     cluster : cluster the markers: ``True``, ``False`` or ``"auto"`` (more than
         :data:`layers.elements.markers.CLUSTER_AUTO_MIN` parks); see :class:`~layers.elements.markers.ParkMarkers`.
     programme : published programme figures and targets (:func:`geo.programme`) for the page's panel.
+    ui : how the page looks: ``{"accent": "#c0392b", "font": "'Noto Sans SC', sans-serif", "panels": ["search",
+        "filters", "legends"], "folded": True}`` (:func:`layers.page.ui.check_ui`; every key optional; the page API's
+        ``setUi`` and links' ``#accent=...&panels=...&folded=1`` take the same keys).
 
     Returns
     -------
@@ -80,7 +127,9 @@ def park_heatmap(parks: gpd.GeoDataFrame, *, areas: gpd.GeoDataFrame | None = No
     data = map_data(parks, areas=areas, outline=outline, weight=weight, datum=item.datum, density=heat != "classic",
                     bandwidth_m=bandwidth_m, cell_m=cell_m)
     names = []  # (layer, what it is): named in the page's opening language here, in the reader's by the page
-    if m is None:
+    if m is not None:
+        m = _adopt(m)
+    else:
         m = _pinned_map()
         for index, other in enumerate(companions(basemap)):
             names.append(_named(m, lambda name: tile_layer(other, name=name, show=index == 0),
@@ -95,7 +144,7 @@ def park_heatmap(parks: gpd.GeoDataFrame, *, areas: gpd.GeoDataFrame | None = No
     control = folium.LayerControl(collapsed=True).add_to(m)
     _fit(m, data)
     ParkApp(markers, **layers, legend=legend, control=control, names=names, language=language, programme=programme,
-            legend_facts=_legend_facts(data), title=title).add_to(m)  # last: a permalink's view wins
+            legend_facts=_legend_facts(data), title=title, ui=ui).add_to(m)  # last: a permalink's view wins
     return m
 
 

@@ -56,3 +56,19 @@ def heat_pixels(page) -> int:
         for (let i = 3; i < data.length; i += 4) if (data[i] > 0) n++;
         return n;
     }""")
+
+
+@pytest.fixture(scope="session")
+def executed(tmp_path_factory):
+    """Notebook name -> the notebook executed top to bottom in a fresh kernel (nbformat), once per session."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    done = {}
+    for path in sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("*.ipynb")):
+        notebook = nbformat.read(path, as_version=4)
+        folder = tmp_path_factory.mktemp(path.stem)
+        NotebookClient(notebook, timeout=300, kernel_name="python3",
+                       resources={"metadata": {"path": str(folder)}}).execute()
+        done[path.name] = notebook
+    return done

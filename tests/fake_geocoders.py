@@ -3,6 +3,10 @@
 :class:`FakeGeocoders` runs a real :class:`http.server.ThreadingHTTPServer` on a free port in a thread. Each
 test scripts the replies per (service, address); the server counts every request it receives per
 (service, address) and keeps its query and headers, so tests assert exactly how many requests were made.
+
+Hostile replies write the raw answer themselves (:attr:`Reply.writer`): a server dribbling its headers or
+body a byte at a time (:func:`dribble`), a huge answer (:func:`huge`), a redirect (:func:`redirect`), a server
+echoing the request path in its answer or its status line (:func:`echo`).
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ import json
 import threading
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlsplit
@@ -21,12 +26,14 @@ _ADDRESS_PARAMETER = {"amap": "address", "baidu": "address", "nominatim": "q"}
 
 @dataclass
 class Reply:
-    """One scripted answer: a body (JSON-encoded unless str/bytes), an HTTP status, headers, a delay (s)."""
+    """One scripted answer: a body (JSON-encoded unless str/bytes), an HTTP status, headers, a delay (s); or a
+    ``writer`` that writes the whole raw answer itself, given the request handler."""
 
     body: object
     status: int = 200
     headers: dict = field(default_factory=dict)
     delay: float = 0.0
+    writer: Callable | None = None
 
     def payload(self) -> bytes:
         if isinstance(self.body, bytes):
@@ -90,6 +97,86 @@ def slow(reply: Reply, delay: float) -> Reply:
     return Reply(reply.body, reply.status, dict(reply.headers), delay)
 
 
+# --- hostile answers ----------------------------------------------------------------------------------------
+
+
+def dribble(every: float = 0.5, part: str = "body", for_seconds: float = 30.0) -> Reply:
+    """A valid AMap answer sent one byte every ``every`` seconds: its status line and headers (``part``
+    "headers") or, after complete headers, its body (``part`` "body"); the server gives up after
+    ``for_seconds``."""
+    def write(handler) -> None:
+        body = amap_ok(120.98, 31.38).payload()
+        head = (f"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {len(body)}\r\n"
+                "Connection: close\r\n\r\n").encode("ascii")
+        fast, slow_part = (b"", head + body) if part == "headers" else (head, body)
+        handler.wfile.write(fast)
+        handler.wfile.flush()
+        stop = time.monotonic() + for_seconds
+        for index in range(len(slow_part)):
+            if time.monotonic() > stop:
+                return
+            handler.wfile.write(slow_part[index:index + 1])
+            handler.wfile.flush()
+            handler.server.fake.add_sent(1)
+            time.sleep(every)
+
+    return Reply(None, writer=write)
+
+
+def huge(size: int = 210_000_000, announce: bool = True) -> Reply:
+    """An answer of ``size`` bytes (a JSON string that never ends soon), streamed in 64 KiB chunks; with its
+    Content-Length when ``announce``, else until the connection closes. The server counts what it sent."""
+    def write(handler) -> None:
+        handler.send_response(200)
+        handler.send_header("Content-Type", "application/json")
+        if announce:
+            handler.send_header("Content-Length", str(size))
+        handler.send_header("Connection", "close")
+        handler.end_headers()
+        chunk = b'{"status": "1", "info": "' + b"x" * (64 * 1024 - 26)
+        sent = 0
+        while sent < size:
+            piece = chunk[:size - sent]
+            handler.wfile.write(piece)
+            sent += len(piece)
+            handler.server.fake.add_sent(len(piece))
+            chunk = b"x" * len(chunk)
+
+    return Reply(None, writer=write)
+
+
+def redirect(location: str, status: int = 302, keep_path: bool = True) -> Reply:
+    """A redirect to ``location``, followed by the request's own path and query when ``keep_path``."""
+    def write(handler) -> None:
+        handler.send_response(status)
+        handler.send_header("Location", location + (handler.path if keep_path else ""))
+        handler.send_header("Content-Length", "0")
+        handler.end_headers()
+
+    return Reply(None, writer=write)
+
+
+def echo(where: str = "amap_info") -> Reply:
+    """A server repeating the request path and query, key included: in an AMap error's ``info``
+    (``amap_info``), in a Baidu error's ``message`` (``baidu_message``), or in the reason phrase of an HTTP 403
+    (``reason``)."""
+    def write(handler) -> None:
+        if where == "reason":
+            handler.send_response(403, f"Forbidden {handler.path}")
+            body = f"forbidden: {handler.path}".encode()
+        else:
+            answer = ({"status": "0", "info": f"INVALID_USER_KEY {handler.path}", "infocode": "10001"}
+                      if where == "amap_info" else {"status": 240, "message": f"APP 服务被禁用 {handler.path}"})
+            handler.send_response(200)
+            body = json.dumps(answer, ensure_ascii=False).encode("utf-8")
+        handler.send_header("Content-Type", "application/json; charset=utf-8")
+        handler.send_header("Content-Length", str(len(body)))
+        handler.end_headers()
+        handler.wfile.write(body)
+
+    return Reply(None, writer=write)
+
+
 # --- the server ---------------------------------------------------------------------------------------------
 
 
@@ -105,6 +192,13 @@ class _Handler(BaseHTTPRequestHandler):
         reply = fake._next(service, address, query, dict(self.headers))
         if reply.delay:
             time.sleep(reply.delay)
+        if reply.writer is not None:
+            try:
+                reply.writer(self)
+            except (BrokenPipeError, ConnectionResetError):  # the client gave up (a limit reached)
+                pass
+            self.close_connection = True
+            return
         body = reply.payload()
         try:
             self.send_response(reply.status)
@@ -147,6 +241,7 @@ class FakeGeocoders:
         self.counts: Counter = Counter()
         self.requests: list[dict] = []
         self.errors: list[str] = []
+        self.sent = 0  # bytes written by hostile replies
 
     @property
     def port(self) -> int:
@@ -173,6 +268,10 @@ class FakeGeocoders:
     def script(self, service: str, address: str, *replies: Reply) -> None:
         with self._lock:
             self._scripts[(service, address)] = list(replies)
+
+    def add_sent(self, size: int) -> None:
+        with self._lock:
+            self.sent += size
 
     def count(self, service: str, address: str | None = None) -> int:
         """Requests received for one address of a service, or for the whole service."""

@@ -17,6 +17,22 @@ def write_csv(path, rows, encoding="utf-8"):
     return path
 
 
+def write_xlsx(path, header, *rows, title=None, sheet="2024年"):
+    """Save an .xlsx with openpyxl: an optional merged title row above ``header``, then ``rows``; returns ``path``."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.title = sheet
+    if title:
+        ws.append([title])
+        ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(header))
+    for row in (header, *rows):
+        ws.append(list(row))
+    book.save(path)
+    return path
+
+
 def assert_accounted(report):
     """Every row read is a park, a rejected row or a skipped row."""
     assert report.rows_read == report.parks + len(report.rejected) + len(report.skipped)

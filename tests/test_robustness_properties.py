@@ -30,7 +30,7 @@ from hypothesis import event, example, given, settings
 from hypothesis import strategies as st
 
 from geo import load_parks, read_register
-from geo.registry import load_json
+from geo.registry import unit_kinds, load_json
 from geo.errors import HeatmapError, RegisterError
 from geo.read.units import base_unit, parse_amounts
 from layers.page.escape import HTTP_URL, escape_text, script_json
@@ -85,7 +85,10 @@ def unit_spellings(unit: str) -> list[str]:
 def read_column(texts: list[str], kind: str, header_unit: str | None = None) -> pd.Series:
     parsed = parse_amounts(pd.Series(texts, dtype=object), kind, header_unit, column="x")
     assert parsed.problems.isna().all(), [(t, p) for t, p in zip(texts, parsed.problems) if p is not pd.NA]
-    assert parsed.notes.isna().all(), [(t, n) for t, n in zip(texts, parsed.notes) if n is not pd.NA]
+    limit = unit_kinds()[kind]["plausible_max"]  # above it a figure is kept with a note naming the likely unit
+    noted = parsed.notes.notna()
+    assert (noted == (parsed.values > limit)).all(), [(t, n) for t, n in zip(texts, parsed.notes) if n is not pd.NA]
+    assert parsed.notes[noted].str.startswith("implausible: ").all()
     return parsed.values
 
 

@@ -16,6 +16,7 @@ import numpy as np
 
 from geo.analyse.density import DensityGrid, cell_metres, density_grid
 from geo.analyse.join import area_totals
+from geo.analyse.schema import complete_parks
 from geo.analyse.weights import WEIGHTS, Weight, heat_weights
 from geo.place.datum import convert, convert_geometries
 
@@ -85,7 +86,8 @@ def map_data(parks: gpd.GeoDataFrame, *, areas: gpd.GeoDataFrame | None = None,
 
     Parameters
     ----------
-    parks : located, joined parks (EPSG:4326, :func:`geo.load_parks`).
+    parks : located, joined parks (EPSG:4326, :func:`geo.load_parks`), or any frame with point geometry and a
+        ``name``, completed by :func:`geo.analyse.schema.complete_parks` (converted to EPSG:4326, defaults filled).
     areas : schematic town areas (:func:`geo.town_areas`); their totals are summed from ``parks``.
     outline : county outline.
     weight : what the heat weighs: ``count``, ``investment`` (亿元), ``floor_area`` (万㎡) or ``output`` (亿元).
@@ -104,8 +106,7 @@ def map_data(parks: gpd.GeoDataFrame, *, areas: gpd.GeoDataFrame | None = None,
     """
     if weight not in WEIGHTS:
         raise ValueError(f"weight={weight!r} is not one of {', '.join(WEIGHTS)}")
-    if parks.crs is None or parks.crs.to_epsg() != 4326:
-        raise ValueError(f"parks must be in EPSG:4326, got {parks.crs}")
+    parks = complete_parks(parks, areas, required=("geometry",))  # a user's own frame: defaults where missing
     weighed = parks.assign(**{HEAT_WEIGHT: heat_weights(parks, weight)})
     grid = _grid(weighed, outline, weight, bandwidth_m, cell_m) if density else None
     return MapData(parks=to_datum(weighed, datum), weight=weight, datum=datum,

@@ -21,6 +21,7 @@ import pandas as pd
 import shapely
 
 from geo.geocode.cache import FINAL_STATUSES, GeocodeCache, cache_keys
+from geo.geocode.secrets import redact_result
 from geo.place.datum import convert_by_datum
 from geo.place.gazetteer import kunshan_outline
 from geo.place.offline import check_addresses, geocode_offline
@@ -35,6 +36,9 @@ STATUSES: tuple[str, ...] = ("ok", "not_found", "ambiguous", "outside", "failed"
 COLUMNS = ["lon", "lat", "precision", "source", "status", "review", "matched", "error", "datum_input",
            "lon_input", "lat_input"]
 _PROVIDERS = {"amap": AMapProvider, "baidu": BaiduProvider, "nominatim": NominatimProvider}
+_POLL = 0.2  # seconds between two looks at the addresses another run is asking
+_LEASE = 600.0  # seconds a claim lasts for a provider that cannot say how long one call takes
+_LEASE_MARGIN = 30.0  # seconds added to a provider's own bound (Provider.time_bound)
 
 ProviderName = Literal["offline", "amap", "baidu", "nominatim"]
 PrecisionName = Literal["exact", "road", "town", "zone", "city"]
@@ -50,6 +54,9 @@ def geocode_addresses(addresses: pd.Series, provider: ProviderName | Provider = 
     ``cache_path`` serves ``ok``, ``not_found``, ``ambiguous`` and ``outside`` from the cache and asks again
     only the ``failed`` ones; a batch stopped with Ctrl-C (KeyboardInterrupt, re-raised) loses no finished
     result. The cache keeps the provider's own coordinates and datum; they are converted to WGS-84 here, once.
+    Runs sharing one cache file at the same time ask each address once between them: each claims an address
+    in the cache before asking (:meth:`GeocodeCache.claim`) and waits for the ones another run is asking.
+    No secret (key) reaches the cache or the ``error`` column (:func:`geo.geocode.secrets.redact_result`).
 
     Parameters
     ----------
@@ -59,7 +66,8 @@ def geocode_addresses(addresses: pd.Series, provider: ProviderName | Provider = 
         ``offline``: :func:`geocode_offline`, no network. A name builds the provider with its defaults (key
         from the environment); pass a :class:`geo.geocode.providers.Provider` to set options.
     cache_path : str or pathlib.Path, optional
-        SQLite file of the cache (online only). None: a cache in memory, for this batch only.
+        SQLite file of the cache (online only). None: a cache in memory, for this batch only (nothing is
+        read from or written to a file).
     expected_precision : {"exact", "road", "town", "zone", "city"}, optional
         Points coarser than this are flagged for review.
     progress : bool, default True
@@ -78,7 +86,9 @@ def geocode_addresses(addresses: pd.Series, provider: ProviderName | Provider = 
     Raises
     ------
     GeocodingError
-        For an unknown provider or precision, or a provider that cannot be built (missing key).
+        For an unknown provider or precision, or a provider that cannot be built (missing key, bad URL).
+    GeocodeCacheError
+        When the cache file cannot be used (damaged, not a cache, locked): naming it and the ways out.
     KeyboardInterrupt
         Re-raised after every finished result is in the cache.
 
@@ -147,10 +157,7 @@ def _online_batch(addresses: pd.Series, provider: Provider, cache_path, progress
         answered = cached.index[cached["status"].isin(FINAL_STATUSES)]
         ask = unique[~unique.isin(answered)]
         with _Progress(len(ask), provider.name, enabled=progress) as bar:
-            for key in ask:  # the network loop: one request (and its retries) per distinct address
-                result = provider.geocode(first_sent[key])
-                cache.store(provider.name, key, first_sent[key], result, provider.datum)
-                bar.advance()
+            _ask(cache, provider, ask, first_sent, bar)
         table = cache.lookup(provider.name, unique)
     rows = table.reindex(keys.fillna("").to_numpy()).set_axis(addresses.index)
     lon, lat = convert_by_datum(rows["lon"], rows["lat"], rows["datum"], "wgs84")
@@ -165,6 +172,29 @@ def _online_batch(addresses: pd.Series, provider: Provider, cache_path, progress
         "datum_input": rows["datum"].astype("string"),
         "lon_input": rows["lon"].astype("float64"), "lat_input": rows["lat"].astype("float64"),
     }, index=rows.index)
+
+
+def _ask(cache: GeocodeCache, provider: Provider, keys: pd.Index, sent: pd.Series, bar: _Progress) -> None:
+    """Ask ``provider`` for every key that no run has answered, each claimed first; then wait for the keys
+    another run holds, and ask those whose claim expired."""
+    bound = getattr(provider, "time_bound", None)
+    lease = float(bound()) + _LEASE_MARGIN if callable(bound) else _LEASE
+    secrets = tuple(provider.secrets()) if callable(getattr(provider, "secrets", None)) else ()
+    pending = list(keys)
+    while pending:
+        busy = []
+        for key in pending:  # the network loop: one request (and its retries) per distinct address
+            state = cache.claim(provider.name, key, lease=lease)
+            if state == "busy":
+                busy.append(key)
+                continue
+            if state == "claimed":
+                result = redact_result(provider.geocode(sent[key]), secrets)
+                cache.store(provider.name, key, sent[key], result, provider.datum)
+            bar.advance()
+        if busy:
+            time.sleep(_POLL)
+        pending = busy
 
 
 # --- review -------------------------------------------------------------------------------------------------

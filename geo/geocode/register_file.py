@@ -7,13 +7,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from geo.errors import RegisterError
+from geo.errors import GeocodingError, RegisterError
 from geo.geocode.batch import geocode_addresses
 from geo.geocode.write_back import write_back
 from geo.place.datum import to_wgs84
 from geo.read.files import FORMATS
 from geo.read.register import read_register
 from geo.read.report import Report
+from geo.write.targets import refuse_input
 from geo.write.tables import write_table
 
 __all__ = ["geocode_register", "default_cache_path"]
@@ -29,7 +30,7 @@ def default_cache_path() -> Path:
 
 
 def geocode_register(source: str | Path, output: str | Path, *, provider: str = "offline", sheet: str | None = None,
-                     datum: str = "wgs84", cache_path: str | Path | None = None,
+                     datum: str = "wgs84", cache_path: str | Path | None = None, no_cache: bool = False,
                      expected_precision: str | None = None, progress: bool = True) -> tuple[pd.DataFrame, Report]:
     """Geocode the rows of a register that have no coordinates, by their address (else their town), and write
     a copy of the register file with the results.
@@ -53,6 +54,9 @@ def geocode_register(source: str | Path, output: str | Path, *, provider: str = 
         The register, and the file to write (for .csv and .xlsx registers: the same type).
     provider, cache_path, expected_precision, progress
         As for :func:`geo.geocode_addresses`; ``cache_path`` None: :func:`default_cache_path`.
+    no_cache : bool, default False
+        Geocode without reading or writing any cache file (e.g. when the cache is damaged or locked); every
+        address is asked.
     sheet, datum
         As for :func:`geo.read_register` (``datum``: that of the register's coordinates).
 
@@ -67,12 +71,20 @@ def geocode_register(source: str | Path, output: str | Path, *, provider: str = 
     ------
     RegisterError
         For an unreadable register, or an output whose type is not the one it must be (naming both files).
+    GeocodingError
+        For ``no_cache`` with a ``cache_path``, or what :func:`geo.geocode_addresses` raises (among them
+        :class:`~geo.errors.GeocodeCacheError` for a cache file that cannot be used).
     """
+    if not isinstance(no_cache, bool) or (no_cache and cache_path is not None):
+        raise GeocodingError(f"geocode_register: no_cache must be True or False, and True only without a "
+                             f"cache_path; got no_cache={no_cache!r}, cache_path={cache_path!r}")
     source, output = Path(source), Path(output)
+    refuse_input(output, source)  # the register stays as the user left it
     register = read_register(source, sheet=sheet, datum=datum)
     copied = _copies(source, output)
-    result = _geocoded(register.table, provider, cache_path=cache_path or default_cache_path(),
-                       expected_precision=expected_precision, progress=progress)
+    cache_path = None if no_cache else cache_path or default_cache_path()  # None: a cache in memory only
+    result = _geocoded(register.table, provider, cache_path=cache_path, expected_precision=expected_precision,
+                       progress=progress)
     if copied:
         write_back(source, output, register, result)
     else:

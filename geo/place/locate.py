@@ -13,6 +13,7 @@ import shapely
 
 from geo.analyse.areas import town_areas
 from geo.place.datum import DatumWarning, to_wgs84
+from geo.place.datum_hint import datum_hints
 from geo.place.gazetteer import CITY, kunshan_gazetteer, kunshan_outline, match_places
 from geo.place.offline import geocode_offline
 from geo.read.register import Register
@@ -76,7 +77,7 @@ def locate_parks(register: Register, *, gazetteer: gpd.GeoDataFrame | None = Non
         raise ValueError(f"outside={outside!r} is not one of {', '.join(map(repr, OUTSIDE_POLICIES))}")
     gazetteer = kunshan_gazetteer() if gazetteer is None else gazetteer
     outline = kunshan_outline() if outline is None else outline.to_crs("EPSG:4326")
-    has_xy = register.table["lon"].notna() & register.table["lat"].notna()
+    has_xy = given = register.table["lon"].notna() & register.table["lat"].notna()
     table, swapped = _unswapped(register.table, has_xy, outline)
     table = _to_wgs84(table)
     host, located_by, by_address = _hosts(table, has_xy, gazetteer)
@@ -101,6 +102,8 @@ def locate_parks(register: Register, *, gazetteer: gpd.GeoDataFrame | None = Non
     cell = _other_cell(parks, has_xy & host.notna() & host.ne(CITY), areas, gazetteer)
     report = _report(register, table.assign(host=host), flags, by_address, gazetteer)
     report.add_warnings(_town_kept(register, table, host, cell))
+    if given.any():
+        report.add_warnings(datum_hints(table, given, host, outline, areas, register.column_of("lon")))
     return Located(parks[~(unknown_town | flags["outside"] | bad_address)].reset_index(drop=True), report)
 
 

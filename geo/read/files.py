@@ -2,21 +2,26 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import json
 import re
 from pathlib import Path
 from typing import NamedTuple
 
 from geo.errors import RegisterError
+from geo.read.delimited import csv_delimiter, csv_records
+from geo.read.limits import check_arrow_text, check_cells, check_file_size, check_parquet, check_shape, limits
+from geo.read.workbook import read_sheet
 
-__all__ = ["read_rows", "decode_text", "decode_bytes", "csv_text", "csv_delimiter", "FORMATS", "Table", "CellNote"]
+__all__ = ["read_rows", "decode_text", "decode_bytes", "csv_text", "csv_delimiter", "csv_records", "FORMATS",
+           "FORMULA_STARTS", "Table", "CellNote"]
 
 FORMATS = {".csv": "csv", ".txt": "csv", ".xlsx": "xlsx", ".xlsm": "xlsx", ".geojson": "geojson",
            ".json": "geojson", ".parquet": "parquet"}
 ENCODINGS = ("utf-8-sig", "gb18030")
+#: First characters that make a spreadsheet read a text as a formula (OWASP "CSV injection"); a CSV cell written
+#: as a single quote before one of them (geo.write.tables.csv_cell) reads back without that quote.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 Rows = list[tuple[int, list]]
 
@@ -43,7 +48,14 @@ def read_rows(path: Path, sheet: str | None = None) -> Table:
     """Rows of a register file, its format name and notes about single cells.
 
     Row numbers are those a person sees: spreadsheet rows for CSV and XLSX (header included),
-    feature numbers from 1 for GeoJSON, record numbers from 1 for Parquet.
+    feature numbers from 1 for GeoJSON, record numbers from 1 for Parquet. A CSV cell written as ``'`` and a
+    formula start (``'=SUM(A1)``, see :data:`FORMULA_STARTS`) reads without the quote.
+
+    Raises
+    ------
+    RegisterError
+        When the file cannot be read, or is over one of the limits of ``geo/data/limits.json`` (checked before the
+        expensive step: file size; rows, columns and cells; an Excel workbook's unpacked sizes; cell text).
     """
     path = Path(path)
     kind = FORMATS.get(path.suffix.casefold())
@@ -53,13 +65,15 @@ def read_rows(path: Path, sheet: str | None = None) -> Table:
         raise RegisterError(f"{path}: no such file / 文件不存在")
     if sheet is not None and kind != "xlsx":
         raise RegisterError(f"{path}: --sheet applies to Excel files only, not {kind}")
+    check_file_size(path)
     if kind == "xlsx":
-        return _xlsx_rows(path, sheet)
+        table = _xlsx_rows(path, sheet)
     elif kind == "geojson":
-        rows, notes = _geojson_rows(path)
+        table = Table(*_geojson_rows(path))
     else:
-        rows, notes = (_csv_rows if kind == "csv" else _parquet_rows)(path), []
-    return Table(rows, kind, notes)
+        table = Table((_csv_rows if kind == "csv" else _parquet_rows)(path), kind, [])
+    check_cells(table.rows, str(path))
+    return table
 
 
 def _strict(data: bytes, encoding: str) -> str | None:
@@ -91,7 +105,7 @@ def _refuse_damaged(data: bytes, name: str) -> None:
     for encoding in ("utf-8", "gb18030"):
         text = data.decode(encoding, errors="replace")
         broken = text.count("\ufffd")
-        if broken and len(_CJK.findall(text)) >= 20 * broken:
+        if broken and len(text) - len(_CJK.sub("", text)) >= 20 * broken:  # counted without a list per character
             line = text[:text.index("\ufffd")].count("\n") + 1
             raise RegisterError(f"{name}: bytes that are not valid {encoding.upper()} on line {line} ({broken} "
                                 f"place(s)); the file looks damaged / 文件第 {line} 行含无法解码的字节，文件可能已损坏")
@@ -149,18 +163,12 @@ def _known_header(text: str) -> bool:
     from geo.registry import column_fields
     from geo.text import fold
 
-    known = column_fields()
-    for line in text.splitlines()[:20]:
-        cells = line.replace("\t", ",").split(",")
+    known, width = column_fields(), limits()["columns"]
+    for line in text[:1_000_000].splitlines()[:20]:
+        cells = line.replace("\t", ",").split(",", width)[:width]  # a line of a million commas is not folded cell by cell
         if any(fold(cell.strip().strip('"')) in known for cell in cells):
             return True
     return False
-
-
-def csv_delimiter(text: str) -> str:
-    """Tab for tab-separated text (Excel's "Unicode text"), else comma."""
-    first = text.split("\n", 1)[0]
-    return "\t" if first.count("\t") > first.count(",") else ","
 
 
 def csv_text(data: bytes, name: str) -> tuple[str, str]:
@@ -170,11 +178,16 @@ def csv_text(data: bytes, name: str) -> tuple[str, str]:
 
 def _csv_rows(path: Path) -> Rows:
     text, _ = csv_text(path.read_bytes(), str(path))
-    try:
-        records = list(csv.reader(io.StringIO(text, newline=""), delimiter=csv_delimiter(text)))
-    except csv.Error as error:
-        raise RegisterError(f"{path}: not a readable CSV file: {error}") from None
+    records = csv_records(text, str(path))
+    if "'" in text:  # OWASP quotes written by geo.write.tables.csv_cell read back as the text itself
+        records = [[_unquoted(cell) for cell in record] for record in records]
     return [(number, record) for number, record in enumerate(records, start=1)]
+
+
+def _unquoted(cell: str) -> str:
+    """A CSV cell without the OWASP quote: ``'=SUM(A1)`` reads ``=SUM(A1)``, ``''=x`` reads ``'=x`` (one quote
+    removed where, past its leading quotes, the text starts as a formula); ``'abc`` and ``it's`` stay as they are."""
+    return cell[1:] if cell.startswith("'") and cell.lstrip("'").startswith(FORMULA_STARTS) else cell
 
 
 def _cell_text(value):
@@ -190,45 +203,15 @@ def _cell_text(value):
 def _xlsx_rows(path: Path, sheet: str | None) -> Table:
     """Values as Excel last saved them; merged ranges filled within the range; formulas without a
     saved result noted (the cell reads empty, the row keeps its other values)."""
-    import openpyxl  # a required dependency, imported where it is used
-
-    try:
-        book = openpyxl.load_workbook(path, data_only=True)
-        formulas = openpyxl.load_workbook(path, data_only=False)
-    except Exception as error:  # openpyxl raises many types for a broken file
-        raise RegisterError(f"{path}: not a readable Excel workbook: {type(error).__name__}: {error}") from None
-    if sheet is None:
-        visible = [ws for ws in book.worksheets if ws.sheet_state == "visible"]
-        if not visible:
-            raise RegisterError(f"{path}: the workbook has no visible sheet")
-        ws = visible[0]
-    elif sheet in book.sheetnames:
-        ws = book[sheet]
-    else:
-        raise RegisterError(f"{path}: no sheet named {sheet!r}; sheets: {', '.join(book.sheetnames)}")
-    rows = [(number, [_cell_text(v) for v in values])
-            for number, values in enumerate(ws.iter_rows(min_row=1, values_only=True), start=1)]
-    for merged in ws.merged_cells.ranges:
-        value = rows[merged.min_row - 1][1][merged.min_col - 1] if merged.min_row <= len(rows) else None
-        for number in range(merged.min_row, min(merged.max_row, len(rows)) + 1):
-            cells = rows[number - 1][1]
-            for column in range(merged.min_col, min(merged.max_col, len(cells)) + 1):
-                cells[column - 1] = value
-    notes = []
-    for number, cells in rows:
-        for position, value in enumerate(cells):
-            if value is None:
-                formula = formulas[ws.title].cell(row=number, column=position + 1).value
-                if isinstance(formula, str) and formula.startswith("="):
-                    notes.append(CellNote(number, position, formula,
-                                          "formula without a saved result: open and save the file in Excel "
-                                          "/ 公式没有缓存结果，请在 Excel 中打开并保存"))
-    others = tuple(w.title if w.sheet_state == "visible" else f"{w.title} (隐藏 hidden)" for w in book.worksheets
-                   if w.title != ws.title)
-    return Table(rows, "xlsx", notes, ws.title, others)
+    read = read_sheet(path, sheet)
+    rows = [(number, [_cell_text(v) for v in values]) for number, values in read.rows]
+    notes = [CellNote(number, position, formula, "formula without a saved result: open and save the file in Excel "
+                                                 "/ 公式没有缓存结果，请在 Excel 中打开并保存")
+             for number, position, formula in read.formulas]
+    return Table(rows, "xlsx", notes, read.title, read.others)
 
 
-def _geojson_rows(path: Path) -> tuple[Rows, list[CellNote]]:
+def _geojson_rows(path: Path) -> tuple[Rows, str, list[CellNote]]:
     try:
         data = json.loads(decode_text(path.read_bytes(), str(path)))
     except (ValueError, RecursionError) as error:  # JSONDecodeError is a ValueError; so are huge integers
@@ -236,13 +219,13 @@ def _geojson_rows(path: Path) -> tuple[Rows, list[CellNote]]:
     features = data.get("features") if isinstance(data, dict) else None
     if not isinstance(features, list):
         raise RegisterError(f"{path}: not a GeoJSON FeatureCollection (no 'features' list)")
-    keys: list[str] = []
-    for feature in features:
-        properties = feature.get("properties") if isinstance(feature, dict) else None
-        for key in properties if isinstance(properties, dict) else {}:
-            if key not in keys:
-                keys.append(key)
+    properties = [feature.get("properties") if isinstance(feature, dict) else None for feature in features]
+    keys = list(dict.fromkeys(key for props in properties if isinstance(props, dict) for key in props))
     header = [*keys, "lon", "lat"] if "lon" not in keys and "经度" not in keys else keys
+    check_shape(str(path), len(features), len(header),
+                ("give every feature the register's property keys, or split the file",
+                 "请让各要素使用登记表的属性名，或拆分文件") if len(header) > limits()["columns"] else
+                ("split the file", "请拆分文件"))
     rows: Rows = [(0, header)]
     notes: list[CellNote] = []
     for number, feature in enumerate(features, start=1):
@@ -255,7 +238,7 @@ def _geojson_rows(path: Path) -> tuple[Rows, list[CellNote]]:
             if note:
                 notes.append(CellNote(number, len(keys), json.dumps(feature.get("geometry"))[:80], *note))
         rows.append((number, cells))
-    return rows, notes
+    return rows, "geojson", notes
 
 
 def _point_cells(geometry) -> tuple[list, tuple[str, bool] | None]:
@@ -289,15 +272,29 @@ def _scalar(value):
     return None if pd.isna(value) else value
 
 
-def _parquet_rows(path: Path) -> Rows:
-    import pandas as pd
-
+def _parquet_table(path: Path):
+    """The file as a pyarrow Table, its text columns kept as dictionaries (not yet expanded to Python objects)."""
     try:
-        frame = pd.read_parquet(path)
+        import pyarrow as pa
+        import pyarrow.parquet as pq
     except ImportError as error:
         raise RegisterError(f"{path}: reading Parquet needs pyarrow: pip install 'kunshan-heatmap[parquet]'") from error
+    try:
+        check_parquet(path)
+        schema = pq.read_schema(path)
+        text = [f.name for f in schema if (pa.types.is_string(f.type) or pa.types.is_large_string(f.type))
+                and "." not in f.name]
+        return pq.read_table(path, read_dictionary=text)
+    except RegisterError:
+        raise
     except Exception as error:
         raise RegisterError(f"{path}: not a readable Parquet file: {error}") from None
+
+
+def _parquet_rows(path: Path) -> Rows:
+    table = _parquet_table(path)
+    check_arrow_text(table, str(path))
+    frame = table.to_pandas()
     frame = frame.drop(columns=[c for c in frame.columns if c == "geometry"])
     rows: Rows = [(0, [str(c) for c in frame.columns])]
     rows += [(number, [_cell_text(_scalar(v)) for v in values])

@@ -14,6 +14,7 @@ from geo.read.cells import parse_coordinate_cells
 from geo.read.columns import column_use
 from geo.read.duplicates import duplicate_rows, duplicate_warnings
 from geo.read.files import read_rows
+from geo.read.frames import frame_rows
 from geo.read.vocabulary import match_codes, nearest_entries
 from geo.registry import column_fields, field_kinds, precisions, sectors, statuses
 from geo.text import fold, fold_column
@@ -30,8 +31,13 @@ FIELDS = ["id", "name", "name_en", "name_zh_hant", "sector", "sector_label", "se
           "website", "contact", "source", "source_date", "note"]
 _AMOUNTS = ["investment", "floor_area", "land", "output", "available"]
 _DATES = {"year": units.parse_years, "source_date": units.parse_dates}  # field -> reader
-_TOTALS = re.compile(r"^(?:合计|总计|小计|共计|总和|(?:total|subtotal|sum)\b)", re.IGNORECASE)
-_NOTES = re.compile(r"^(?:注|备注|说明|数据来源|资料来源|来源|note|notes|source)\s*[:：]|^\*", re.IGNORECASE)
+# Totals and footers as staff type them, matched on the first filled cell folded (no spaces, lower case):
+# 合计, 全市合计, 各镇小计, Grand total; 注：, 注1：, ①注, ※, *, [1], 填表人：, 制表：, 审核：, 数据来源：.
+_TOTALS = re.compile(r"^(?:全市|全区|全镇|全县|各镇|各区|本页|本表|累计|总)?(?:合计|总计|小计|共计|总和)|"
+                     r"^(?:grand)?total\b|^(?:sub)?totals?[:：]?$|^subtotal|^sum\b", re.IGNORECASE)
+_NOTES = re.compile(r"^(?:[(（]?\d{1,2}[)）.、]?|[①-⑩])?(?:注|备注|说明|附注|数据来源|资料来源|来源|填表人|填报人|"
+                    r"填报单位|制表人?|审核人?|联系人|联系电话|填表日期|note|notes|source|footnote)\d*\s*[:：.、]|"
+                    r"^[*＊※†]|^\[\d+\]", re.IGNORECASE)
 _HEADER_SCAN_ROWS = 20
 #: Column names the tool itself adds; a register column so named is read as "<name> (column N)".
 _RESERVED = {"row", "geometry", "index_right", "host", "uncertainty_m", "located_by", "lon_input", "lat_input",
@@ -62,13 +68,15 @@ class Register:
         return self.columns.get(name, name)
 
 
-def read_register(source: str | Path, *, sheet: str | None = None, datum: str = "wgs84") -> Register:
+def read_register(source: str | Path | pd.DataFrame, *, sheet: str | None = None,
+                  datum: str = "wgs84") -> Register:
     """Read a register file: headers in Chinese or English, units, every row accounted for.
 
     Parameters
     ----------
     source : path of a .csv (UTF-8, UTF-8 with BOM, GBK/GB18030), .xlsx (first visible sheet),
-        .geojson (Point features) or .parquet file.
+        .geojson (Point features) or .parquet file; or a DataFrame / GeoDataFrame, read the same way (its columns
+        are the header, its records rows 1, 2, ...; a GeoDataFrame's geometry gives lon/lat, from its CRS).
     sheet : name of the Excel sheet to read instead of the first visible one.
     datum : datum of the file's coordinates (``wgs84``, ``gcj02``, ``bd09`` or an alias such as 高德, 百度);
         a 坐标系/datum column overrides it row by row. Coordinates are converted when parks are located.
@@ -84,17 +92,23 @@ def read_register(source: str | Path, *, sheet: str | None = None, datum: str = 
         When the file cannot be read at all (unknown type, undecodable, no name column).
     """
     file_datum = parse_datum(datum)
-    rows, kind, notes, sheet_read, other_sheets = read_rows(Path(source), sheet)
+    if isinstance(source, pd.DataFrame):
+        rows, kind, notes, sheet_read, other_sheets = frame_rows(source)
+        source = f"<{type(source).__name__}>"
+    else:
+        rows, kind, notes, sheet_read, other_sheets = read_rows(Path(source), sheet)
     rows = [(number, cells) for number, cells in rows if any(_filled(c) for c in cells)]
     if not rows:
         raise RegisterError(f"{source}: the file holds no rows / 文件为空")
-    header_at = 0 if kind in ("geojson", "parquet") else header_index(rows)
+    header_at = 0 if kind in ("geojson", "parquet", "frame") else header_index(rows)
     header_number, header_cells = rows[header_at]
     data = rows[header_at + 1:]
     headers, header_warnings = _unique_headers(header_cells, max((len(c) for _, c in data), default=0))
     raw = pd.DataFrame([cells + [None] * (len(headers) - len(cells)) for _, cells in data],
                        columns=headers, dtype="string")
-    raw = raw.apply(lambda col: col.str.strip()).mask(lambda f: f == "")
+    # Spaces around a cell go; a leading tab or CR stays (a text like "\t=x" reads back as written, see
+    # geo.write.tables.FORMULA_STARTS).
+    raw = raw.apply(lambda col: col.str.rstrip().str.lstrip(" \u3000\u00a0\n")).mask(lambda f: f == "")
     raw.insert(0, "row", pd.Series([number for number, _ in data], dtype="int64"))
 
     report = Report(source=str(source), rows_read=len(raw), parks=len(raw), sheet=sheet_read,
@@ -103,6 +117,7 @@ def read_register(source: str | Path, *, sheet: str | None = None, datum: str = 
     mapping, mapping_warnings = _map_headers(headers)
     report.add_warnings(mapping_warnings)
     report.columns = column_use(headers, mapping)
+    report.add_warnings(_no_content(mapping, [c["column"] for c in report.columns if c["field"] is None]))
     if "name" not in mapping:
         expected = ", ".join(["园区名称", "名称", "name"])
         raise RegisterError(f"{source}: no park-name column in the header (row {header_number}: "
@@ -129,6 +144,20 @@ def read_register(source: str | Path, *, sheet: str | None = None, datum: str = 
     table = table[~table["row"].isin(problems["row"])].reset_index(drop=True)
     columns = {name: header for name, (header, _) in mapping.items()}
     return Register(table=table, report=report, columns=columns, header_row=header_number)
+
+
+_CONTENT = ("sector", "status", "year", "date", "investment", "floor_area", "land", "output", "available")
+
+
+def _no_content(mapping: dict, unused: list[str]) -> pd.DataFrame:
+    """A file-level warning when no column gives a park's content (sector, status, year, figures) while some
+    columns are not used (``industry``, ``capex`` under names the reader does not know)."""
+    found = [] if set(mapping) & set(_CONTENT) or not unused else [{
+        "row": None, "column": None, "value": None,
+        "message": f"no sector, status, year or figure column recognised; not used: {', '.join(map(str, unused))}: "
+                   f"every park is drawn alike; rename them as in README 'Registers' "
+                   f"/ 未识别到产业、状态、年份或数值列，请按说明修改列名"}]
+    return pd.DataFrame(found, columns=["row", "column", "value", "message"])
 
 
 def _cell_notes(notes, headers: list[str], rows: pd.Series, placed: pd.Series) -> tuple[pd.DataFrame, pd.DataFrame]:

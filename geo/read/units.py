@@ -23,7 +23,10 @@ __all__ = ["AmountKind", "ParsedColumn", "parse_amounts", "parse_years", "parse_
 
 AmountKind = Literal["money", "floor", "land"]
 
-_NUMBER = r"\d+(?:\.\d+)?|\.\d+"
+_NUMBER = r"(?:\d+(?:\.\d+)?|\.\d+)(?:e[-+]?\d{1,3})?"  # 1.2E+09 as Excel writes large numbers into a CSV
+_DECIMAL_COMMA = re.compile(r"^(?P<head>\D{0,4}\d+),(?P<tail>\d{1,2}|\d{4,})(?!\d)")  # 3,5 (3,500 is thousands)
+DECIMAL_COMMA_NOTE = "a decimal comma, read as a point (3,5 = 3.5) / 逗号按小数点读取"
+NEGATIVE = "a negative figure: amounts cannot be below zero / 数值不能为负"
 _AMOUNT = re.compile(
     rf"^(?P<qual>约|大约|近|超过|超|逾|>=|≥|>)?(?P<num>{_NUMBER})"
     rf"(?:(?P<unit1>[^\d.\-~—至到]*?)(?:-|~|—|至|到)(?P<num2>{_NUMBER}))?(?P<unit>[^\d.].*?)??(?P<tail>以上|左右|多)?$"
@@ -91,7 +94,7 @@ def parse_amounts(values: pd.Series, kind: AmountKind, header_unit: str | None =
     if values.isna().all():  # no such column, or an empty one
         empty = pd.Series(np.nan, index=values.index, dtype="float64")
         return ParsedColumn(empty, _messages(), _messages((placeholder, PLACEHOLDER_NOTE)))
-    text = _folded(values)
+    text, decimal_comma = _comma_decimals(values)
     parts = text.str.extract(_AMOUNT)
     factors = pd.Series(unit_kinds()[kind]["factors"], dtype="float64")
     cell_unit = parts["unit"].mask(parts["unit"] == "").fillna(parts["unit1"].mask(parts["unit1"] == ""))
@@ -99,19 +102,23 @@ def parse_amounts(values: pd.Series, kind: AmountKind, header_unit: str | None =
     number = pd.to_numeric(parts["num"], errors="coerce").astype("float64")
 
     present = text.notna()
-    not_number = present & number.isna()
+    negative = present & text.str.match(r"^[-−]\s*[\d.]").fillna(False)
+    not_number = present & number.isna() & ~negative
     bad_unit = present & number.notna() & cell_unit.notna() & factor.isna()
     is_range = present & parts["num2"].notna() & ~bad_unit
     amounts = _snapped((number * factor).where(~is_range))
 
     allowed = ", ".join(unit_kinds()[kind]["factors"])
     problems = _messages(
+        (negative, NEGATIVE),
         (not_number, "not a number / 不是数字"),
         (bad_unit, f"unknown unit (allowed: {allowed}) / 单位无法识别"),
     )
     qualifier = parts["qual"].fillna("") + parts["tail"].fillna("")
     notes = _messages(
         (placeholder, PLACEHOLDER_NOTE),
+        (_implausible(amounts, kind) & problems.isna(), _implausible_note(amounts, number, kind)),
+        (decimal_comma & problems.isna(), DECIMAL_COMMA_NOTE),
         (is_range, "a range, left empty rather than guessed / 数值为区间，未取值"),
         (~is_range & qualifier.str.contains("约|大约|近|左右", regex=True) & ~not_number & ~bad_unit,
          "approximate figure kept as given / 约数，按给出值记录"),
@@ -119,6 +126,34 @@ def parse_amounts(values: pd.Series, kind: AmountKind, header_unit: str | None =
          "lower bound kept as given / 下限值，按给出值记录"),
     )
     return ParsedColumn(amounts.astype("float64"), problems, notes)
+
+
+def _comma_decimals(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Cells folded for reading numbers, a decimal comma (``3,5``: not followed by a group of three digits) read as
+    a point and thousands separators (``3,500``) removed; and the mask of the decimal-comma cells."""
+    text = fold_column(values)
+    decimal = text.str.count(",").eq(1).fillna(False) & text.str.match(_DECIMAL_COMMA).fillna(False)
+    text = text.where(~decimal, text.str.replace(",", ".", regex=False))
+    return text.str.replace(",", "", regex=False), decimal.astype(bool)
+
+
+def _implausible(amounts: pd.Series, kind: AmountKind) -> pd.Series:
+    """True for amounts above the registry's plausible maximum for one park (``units.json``, base units)."""
+    return (amounts > unit_kinds()[kind]["plausible_max"]).fillna(False)
+
+
+def _implausible_note(amounts: pd.Series, number: pd.Series, kind: AmountKind) -> pd.Series:
+    """A note per implausible amount naming the largest unit that makes the number written plausible."""
+    spec = unit_kinds()[kind]
+    base, limit = spec["base"], spec["plausible_max"]
+    units = sorted(spec["factors"].items(), key=lambda item: -item[1])
+    note = pd.Series(pd.NA, index=amounts.index, dtype="string")
+    for index in amounts.index[_implausible(amounts, kind)]:  # a few cells at most
+        fits = [(unit, number[index] * f) for unit, f in units if number[index] * f <= limit]
+        guess = f"; was the unit {fits[0][0]} ({fits[0][1]:,.12g} {base})?" if fits else ""
+        note[index] = (f"implausible: {amounts[index]:,.12g} {base} is more than {limit:,.12g} {base} for one "
+                       f"park{guess} kept as given / 数值过大，请核对单位")
+    return note
 
 
 def _snapped(values: pd.Series) -> pd.Series:
@@ -193,17 +228,18 @@ def parse_coordinates(lon: pd.Series, lat: pd.Series) -> tuple[ParsedColumn, Par
     round: it is swapped, with a note (a swap inside both ranges is found against the outline when
     parks are located).
     """
-    numbers, placeholders = [], []
+    numbers, placeholders, commas = [], [], []
     for values in (lon, lat):
         placeholders.append(placeholder_mask(values))
-        text = _folded(values.mask(placeholders[-1]))
+        text, decimal_comma = _comma_decimals(values.mask(placeholders[-1]))
+        commas.append(decimal_comma)
         numbers.append((text, pd.to_numeric(text.str.removesuffix("°"), errors="coerce").astype("float64")))
     (lon_text, x), (lat_text, y) = numbers
     swapped = (y.abs() > 90) & (y.abs() <= 180) & (x.abs() <= 90)
     x, y = x.where(~swapped, y), y.where(~swapped, x)
     parsed = []
-    for text, number, limit, other, placeholder in ((lon_text, x, 180, lat_text, placeholders[0]),
-                                                    (lat_text, y, 90, lon_text, placeholders[1])):
+    for text, number, limit, other, placeholder, comma in ((lon_text, x, 180, lat_text, placeholders[0], commas[0]),
+                                                           (lat_text, y, 90, lon_text, placeholders[1], commas[1])):
         present = text.notna()
         problems = _messages(
             (present & number.isna(), "not a number / 不是数字"),
@@ -214,7 +250,7 @@ def parse_coordinates(lon: pd.Series, lat: pd.Series) -> tuple[ParsedColumn, Par
         )
         notes = _messages((swapped & problems.isna() & (limit == 180),
                            "longitude and latitude were swapped; read the other way round / 经纬度颠倒，已互换"),
-                          (placeholder, PLACEHOLDER_NOTE))
+                          (placeholder, PLACEHOLDER_NOTE), (comma & problems.isna(), DECIMAL_COMMA_NOTE))
         parsed.append(ParsedColumn(number.where(problems.isna()), problems, notes))
     return parsed[0], parsed[1]
 

@@ -10,11 +10,13 @@ import geo
 from geo.errors import HeatmapError
 from geo.registry import sectors as sector_registry
 from geo.registry import statuses as status_registry
+from geo.write.atomic import os_error_reason
+from geo.write.targets import refuse_input
 from layers.cli.summary import geocode_lines, summary_lines
 from layers.heatmap import park_heatmap
 from layers.publish.assets import fetch_assets
 from layers.publish.embed import embed_snippet
-from layers.publish.output import write_map, write_table
+from layers.publish.output import check_map_path, publish_map, rejected_path
 
 __all__ = ["run", "COMMANDS"]
 
@@ -40,27 +42,36 @@ def _card_extra(data: geo.Parks, names: list[str]) -> dict[str, str]:
     return {name: fields[name] or (name if name in data.parks.columns else f"{name} (extra)") for name in names}
 
 
+def _map_output(output: Path, source: Path | None = None) -> Path:
+    """The map file to write, checked before any work: neither it nor its rejected file the register ``source``,
+    and an .html/.htm name."""
+    if source is not None:
+        for target in (output, rejected_path(output)):
+            refuse_input(target, source)
+    return check_map_path(output)
+
+
 def _publish(data: geo.Parks, output: Path, args: argparse.Namespace) -> int:
-    """Write the map of ``data`` and its rejected rows beside it; say what was published."""
+    """Publish the map of ``data`` and its rejected rows beside it, both or neither; say what was published."""
     m = park_heatmap(data.parks, areas=data.areas, outline=data.outline, weight=args.weight, basemap=args.basemap,
                      heat=args.heat, bandwidth_m=args.bandwidth_m, cell_m=args.cell_m, language=args.language,
                      cluster={"on": True, "off": False}.get(args.cluster, "auto"), programme=geo.programme(),
-                     title=args.title, card_extra=_card_extra(data, args.card_extra))
-    path = write_map(m, output, offline=args.offline)
-    rejected = output.with_name(output.stem + ".rejected.csv")
-    write_table(data.report.rejected_frame(), rejected)
+                     title=args.title, card_extra=_card_extra(data, args.card_extra),
+                     ui={"accent": args.accent, "font": args.font, "panels": args.panels, "folded": args.folded})
+    path, rejected = publish_map(m, output, data.report.rejected_frame(), offline=args.offline)
     _summary(data.report, rejected.resolve(), published=True)
     print(path.resolve())
     return 0
 
 
 def demo(args: argparse.Namespace) -> int:
-    return _publish(geo.kunshan_default(), args.output or Path("kunshan-heatmap.html"), args)
+    return _publish(geo.kunshan_default(), _map_output(args.output or Path("kunshan-heatmap.html")), args)
 
 
 def build(args: argparse.Namespace) -> int:
+    output = _map_output(args.output or Path(args.register.stem + ".html"), args.register)
     data = geo.load_parks(args.register, sheet=args.sheet, datum=args.datum, outside=args.outside)
-    return _publish(data, args.output or Path(args.register.stem + ".html"), args)
+    return _publish(data, output, args)
 
 
 def validate(args: argparse.Namespace) -> int:
@@ -83,8 +94,8 @@ def convert(args: argparse.Namespace) -> int:
 
 def geocode(args: argparse.Namespace) -> int:
     table, report = geo.geocode_register(args.register, args.output, provider=args.provider, sheet=args.sheet,
-                                         datum=args.datum, cache_path=args.cache, expected_precision=args.expect,
-                                         progress=not args.no_progress)
+                                         datum=args.datum, cache_path=args.cache, no_cache=args.no_cache,
+                                         expected_precision=args.expect, progress=not args.no_progress)
     _summary(report)
     for line in geocode_lines(table):
         _say(line)
@@ -102,7 +113,8 @@ def sectors(args: argparse.Namespace) -> int:
 
 
 def embed(args: argparse.Namespace) -> int:
-    print(embed_snippet(args.url, title=args.title, aspect=args.aspect, language=args.language))
+    print(embed_snippet(args.url, title=args.title, aspect=args.aspect, language=args.language,
+                        share_base=args.share_base))
     return 0
 
 
@@ -127,6 +139,8 @@ def run(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         _say("kunshan-heatmap: interrupted; finished results are kept (a re-run resumes)")
         return 130
-    except OSError as error:  # e.g. the output is a folder, or not writable
-        _say(f"kunshan-heatmap: error: cannot write {error.filename or ''}: {error.strerror or error}")
+    except OSError as error:  # one the writers did not name (they raise WriteError, a HeatmapError)
+        english, chinese = os_error_reason(error)
+        where = f"{error.filename}: " if error.filename else ""
+        _say(f"kunshan-heatmap: error: {where}{english} / {chinese}")
         return 2

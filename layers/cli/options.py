@@ -11,6 +11,7 @@ from layers.elements.basemaps import BASEMAPS
 from layers.elements.markers import CLUSTER_AUTO_MIN
 from layers.heatmap import HEATS
 from layers.page.app import LANGUAGES
+from layers.page.ui import PANELS
 
 __all__ = ["parser"]
 
@@ -112,6 +113,13 @@ def _map_options(sub: argparse.ArgumentParser, default_output: str) -> None:
                      help="register columns to show on every park card as written, comma-separated, e.g. "
                           "--card-extra 备注,运营主体 (the summary lists the columns not used) "
                           "/ 在园区卡片上显示的其他列，逗号分隔")
+    sub.add_argument("--accent", default=None, metavar="COLOUR",
+                     help="accent colour of the panel, links and focus ring, e.g. '#c0392b' / 主题色")
+    sub.add_argument("--font", default=None, help="font family of the page, e.g. \"'Noto Sans SC', sans-serif\"")
+    sub.add_argument("--panels", type=_names, default=None, metavar="PARTS",
+                     help=f"panel parts to show, comma-separated, of: {', '.join(PANELS)} (default: all) / 显示的面板")
+    sub.add_argument("--folded", action=argparse.BooleanOptionalAction, default=None,
+                     help="start with the panel folded (--no-folded: open); default: folded on frames under 700 px")
     sub.add_argument("--title", default=None,
                      help="title of the map and the page, the same in every language (default: "
                           "昆山特色专业创新园区热力图 in the reader's language)")
@@ -186,11 +194,16 @@ def _geocode(commands) -> None:
     _register_options(geocode)
     geocode.add_argument("--provider", choices=("offline", "amap", "baidu", "nominatim"), default="offline",
                          help="geocoder (default: offline)")
-    geocode.add_argument("-o", "--output", type=Path, required=True, help="the copy to write, of the register's type (.xlsx for .xlsx, .csv for .csv; "
+    geocode.add_argument("-o", "--output", type=Path, required=True,
+                         help="the copy to write, of the register's type (.xlsx for .xlsx, .csv for .csv; "
                               ".csv or .xlsx for GeoJSON/Parquet)")
-    geocode.add_argument("--cache", type=Path, default=None,
-                         help="SQLite cache (default: $KUNSHAN_HEATMAP_GEOCACHE or ~/.cache/kunshan-heatmap/"
-                              "geocode.sqlite)")
+    cache = geocode.add_mutually_exclusive_group()
+    cache.add_argument("--cache", type=Path, default=None,
+                       help="SQLite cache (default: $KUNSHAN_HEATMAP_GEOCACHE or ~/.cache/kunshan-heatmap/"
+                            "geocode.sqlite); a new path builds a new cache")
+    cache.add_argument("--no-cache", action="store_true",
+                       help="geocode without reading or writing any cache (e.g. when the cache is damaged or "
+                            "locked): every address is asked / 不使用缓存")
     geocode.add_argument("--expect", choices=("exact", "road", "town", "zone", "city"), default=None,
                          help="flag for review the results coarser than this precision")
     geocode.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
@@ -212,6 +225,10 @@ def _embed(commands) -> None:
                        help="iframe title for screen readers (default: the map's title in --language)")
     embed.add_argument("--aspect", default="4/3", help="width/height ratio of the frame (default: 4/3)")
     embed.add_argument("--language", choices=LANGUAGES, default=None, help="language the map opens in")
+    embed.add_argument("--share-base", default=None, metavar="PORTAL_URL",
+                       help="the portal page's own https address: the map's 'copy link' then copies PORTAL_URL"
+                            "#lang=...&park=..., and the portal opened with such a link shows that state "
+                            "/ 门户页面地址：复制的链接指向门户")
 
 
 def _assets(commands) -> None:

@@ -25,6 +25,7 @@ from folium.template import Template
 from geo.place.gazetteer import place_labels
 from geo.registry import load_json, sectors, statuses
 from layers.page.escape import HTTP_URL, escape_text, script_json
+from layers.page.ui import check_ui
 
 __all__ = ["ParkApp", "LANGUAGES", "SCRIPTS", "i18n", "layer_name", "layer_text", "modules", "page_text",
            "sector_keys"]
@@ -39,7 +40,7 @@ def i18n() -> dict:
 LANGUAGES: tuple[str, ...] = tuple(i18n()["languages"])
 
 #: The app's script modules in ``layers/page/js/``; ``app`` wires the others.
-SCRIPTS = ("text", "card", "markers", "filters", "search", "time", "programme", "areas", "density", "legends", "api",
+SCRIPTS = ("text", "ui", "card", "markers", "filters", "search", "time", "programme", "areas", "density", "legends", "api",
            "panel", "app")
 #: The app's inputs read from the payload; the others are the page's Leaflet objects (:class:`ParkApp`).
 PAYLOAD = ("config", "parks")
@@ -174,6 +175,7 @@ class ParkApp(MacroElement):
         ``city`` (parks at city level), ``ramp`` (classic colour ramp shown).
     title : the map's title in every language; None: the registry's, in the reader's language (``title``
         attribute: the one the page opens with).
+    ui : accent colour, font, panel parts shown and folding (:func:`layers.page.ui.check_ui`).
     """
 
     _template = Template("""
@@ -192,7 +194,8 @@ class ParkApp(MacroElement):
 
     def __init__(self, markers, *, heat=None, areas=None, outline=None, density=None, density_legend=None,
                  legend=None, control=None, names: Sequence[tuple[Element, dict]] = (), language: str | None = None,
-                 programme: dict | None = None, legend_facts: dict | None = None, title: str | None = None):
+                 programme: dict | None = None, legend_facts: dict | None = None, title: str | None = None,
+                 ui: dict | None = None):
         super().__init__()
         self._name = "ParkApp"
         language = language or i18n()["default"]
@@ -202,6 +205,7 @@ class ParkApp(MacroElement):
         # What each named layer is travels in the payload (a sector's spec holds the register's own word); the
         # template gets the layers only, never record text (branca renders a rendered script once more).
         config["names"] = [spec for _, spec in names]
+        config["ui"] = check_ui(ui)
         self.payload = script_json({"config": config, "parks": markers.records})
         self.title = title or page_text("title", language)
         self.code, self.css = _code(), _css()

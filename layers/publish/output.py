@@ -1,4 +1,5 @@
-"""Write maps and tables: atomic writes, stable element ids, pinned or inlined assets."""
+"""Write maps and tables: atomic writes, stable element ids, pinned or inlined assets; a map published together
+with its rejected rows."""
 
 from __future__ import annotations
 
@@ -6,15 +7,20 @@ import copy
 from pathlib import Path
 
 import folium
+import pandas as pd
 
-from geo.write.atomic import atomic_write
-from geo.write.tables import write_table  # the one table writer (CSV UTF-8 with BOM, or XLSX), re-exported
+from geo.write.atomic import atomic_write, atomic_write_all
+from geo.write.tables import table_bytes, write_table  # the one table writer (CSV with BOM, or XLSX), re-exported
 
 from layers.page.app import page_text
 from layers.page.escape import escape_text
 from layers.publish.assets import inline_links, pin_links
 
-__all__ = ["atomic_write", "map_html", "write_map", "write_table", "cdn_notice", "NOTICE_ID", "NOTICE_LANGUAGES"]
+__all__ = ["atomic_write", "map_html", "write_map", "publish_map", "rejected_path", "check_map_path", "write_table",
+           "cdn_notice", "MAP_SUFFIXES", "NOTICE_ID", "NOTICE_LANGUAGES"]
+
+#: Names a map page may be written under (compared without case).
+MAP_SUFFIXES = (".html", ".htm")
 
 #: Element id of the notice a CDN page shows when Leaflet did not load.
 NOTICE_ID = "kh-assets-unreachable"
@@ -67,3 +73,48 @@ def write_map(m: folium.Map, path: str | Path, *, offline: bool = False) -> Path
     """Render the page first, then write it atomically (a failure leaves an earlier file untouched)."""
     return atomic_write(path, map_html(m, offline=offline).encode("utf-8"))
 
+
+
+def rejected_path(path: str | Path) -> Path:
+    """Where the rejected rows of the map at ``path`` go: beside it, ``<stem>.rejected.csv``.
+
+    >>> rejected_path("site/map.html").as_posix()
+    'site/map.rejected.csv'
+    """
+    path = Path(path)
+    return path.with_name(path.stem + ".rejected.csv")
+
+
+def check_map_path(path: str | Path) -> Path:
+    """``path`` as a Path when it names an HTML page (:data:`MAP_SUFFIXES`); else a ValueError naming it."""
+    path = Path(path)
+    if path.suffix.casefold() not in MAP_SUFFIXES:
+        given = repr(path.suffix) if path.suffix else "a name without suffix"
+        raise ValueError(f"{path}: a map is an HTML page, so its file name must end in .html or .htm, not {given} "
+                         f"/ 地图须写成 .html 或 .htm 文件")
+    return path
+
+
+def publish_map(m: folium.Map, path: str | Path, rejected: pd.DataFrame, *,
+                offline: bool = False) -> tuple[Path, Path]:
+    """Publish the page of ``m`` at ``path`` (.html or .htm) and the table ``rejected`` beside it
+    (:func:`rejected_path`, CSV with BOM, no cell a formula), both or neither; return both paths.
+
+    Both are rendered first, then written to temp files in the target folder, then renamed: the rejected file
+    first, the map last. A reader in between sees the new rejected list beside the old map, which is harmless
+    (the map is what is served; the list is for the clerk who fixes rows). On any failure, the earlier map is left
+    byte-identical, the earlier rejected file put back, and no temp file remains; temps of a killed run are swept
+    by the next publish (:mod:`geo.write.atomic`).
+
+    Raises
+    ------
+    ValueError
+        For a path that is not an HTML page's name (:func:`check_map_path`).
+    geo.write.atomic.WriteError
+        When a file cannot be written, naming it and the reason (disk full, read-only, a folder ...).
+    """
+    path = check_map_path(path)
+    table = rejected_path(path)
+    page = map_html(m, offline=offline).encode("utf-8")
+    atomic_write_all([(table, table_bytes(rejected, table)), (path, page)])
+    return path, table

@@ -349,14 +349,16 @@ def test_validate_unknown_sheet_exits_2(xlsx, capsys):
 def test_assets_fetch_verifies_a_configured_cache(tmp_path, monkeypatch, capsys):
     cache = tmp_path / "npm"
     cache.mkdir()
-    for tarball in layers.fetch_assets(npm="/nonexistent/npm-not-used-offline"):
+    tarballs = layers.fetch_assets(npm="/nonexistent/npm-not-used-offline")
+    for tarball in tarballs:
         shutil.copy(tarball, cache / tarball.name)
     monkeypatch.setenv("KUNSHAN_HEATMAP_ASSETS", str(cache))
     monkeypatch.setenv("PATH", str(tmp_path / "no-bin"))
     code, out, _ = run(capsys, "assets", "fetch")
     assert code == 0
-    assert out.splitlines() == [str(cache / "leaflet-1.9.4.tgz"), str(cache / "leaflet.heat-0.2.0.tgz"),
-                                str(cache / "leaflet.markercluster-1.5.3.tgz")]
+    assert out.splitlines()[:3] == [str(cache / "leaflet-1.9.4.tgz"), str(cache / "leaflet.heat-0.2.0.tgz"),
+                                    str(cache / "leaflet.markercluster-1.5.3.tgz")]
+    assert out.splitlines() == [str(cache / tarball.name) for tarball in tarballs]  # and the folium plugins' packages
 
 
 def test_assets_fetch_refuses_a_tampered_tarball_without_npm(tmp_path, monkeypatch, capsys):

@@ -106,3 +106,12 @@ def test_an_english_tab_separated_register_stays_english_and_tab_separated(tmp_p
     table = pd.read_csv(output, sep="\t", dtype=str)
     assert table.loc[0, ["datum", "location_source", "geocode_status", "review"]].tolist() == [
         "wgs84", "gazetteer:花桥镇", "ok", "False"]
+
+
+def test_geocode_onto_its_own_register_is_refused_and_leaves_it(tmp_path, capsys):
+    path = tmp_path / "g.csv"
+    path.write_text("园区名称,所在镇\n甲园,陆家镇\n乙园,火星镇\n", encoding="utf-8")
+    before = path.read_bytes()
+    assert main(["geocode", str(path), "-o", str(tmp_path / "." / "g.csv"), "--no-progress"]) == 2
+    assert "the output would overwrite the input" in capsys.readouterr().err
+    assert path.read_bytes() == before  # the rejected row (火星镇) is still in the register

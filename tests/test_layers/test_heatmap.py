@@ -9,6 +9,7 @@ import shutil
 from pathlib import Path
 
 import folium
+import folium.plugins
 import pytest
 from pyproj import Geod
 
@@ -21,7 +22,8 @@ from registers import write_csv
 
 ASSETS_JSON = json.loads((Path(layers.__file__).parent / "publish" / "assets.json").read_text(encoding="utf-8"))
 PINNED_URLS = {ASSETS_JSON["cdn"].format(package=p["package"], version=p["version"], path=f["path"]): f
-               for p in ASSETS_JSON["packages"] for f in p["files"] if f["type"] in ("js", "css")}
+               for p in ASSETS_JSON["packages"] for f in p["files"]
+               if f["type"] in ("js", "css") and p["used_by"].startswith("the page")}  # not a user's folium elements
 GEOD = Geod(ellps="WGS84")
 
 
@@ -338,8 +340,7 @@ def test_offline_page_inlines_the_pinned_code(offline_page, count_page):
 def test_offline_css_images_are_data_uris(offline_page):
     assert "url(images/" not in offline_page
     uris = re.findall(r"url\(data:image/png;base64,([A-Za-z0-9+/=]+)\)", offline_page)
-    pins = {a.sha256 for a in assets() if a.type == "image"}
-    assert len(pins) == 3
+    pins = {asset(name).sha256 for name in ("leaflet_layers_png", "leaflet_layers_2x_png", "leaflet_marker_png")}
     assert {hashlib.sha256(base64.b64decode(u)).hexdigest() for u in uris} == pins
     other = [u for u in re.findall(r"url\(([^)]*)\)", offline_page)
              if not u.startswith("data:") and not u.startswith("#default#VML")]
@@ -388,12 +389,14 @@ def test_missing_tarball_without_npm_fails_with_a_clear_error(tmp_path, monkeypa
 
 
 def test_offline_refuses_a_map_with_unpinned_remote_assets(default, pinned_cache):
-    m = park_heatmap(default.parks, m=folium.Map())  # folium's own defaults: jQuery, Bootstrap, ...
+    m = park_heatmap(default.parks)
+    folium.plugins.Geocoder().add_to(m)  # unpkg, no version: nothing can pin it
     with pytest.raises(AssetError) as error:
         map_html(m, offline=True)
     message = str(error.value)
-    assert message.startswith("offline page still links remote assets that are not pinned: ")
-    assert "jquery" in message.lower() and "bootstrap" in message.lower()
+    assert message.startswith("an offline page cannot load these remote files, which no pinned asset provides:")
+    assert "https://unpkg.com/leaflet-control-geocoder/dist/Control.Geocoder.js (linked by folium.plugins.Geocoder)" \
+        in message
 
 
 def test_cdn_page_needs_no_asset_cache(tmp_path, monkeypatch, count_map, count_page):

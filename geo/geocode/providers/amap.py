@@ -13,7 +13,9 @@ class AMapProvider(HttpJsonProvider):
 
     ``GET {base_url}/v3/geocode/geo?key=…&address=…&city=昆山``; an answer ``{"status": "1", "geocodes":
     [{"location": "lon,lat", "level": …, "formatted_address": …}]}``. ``status "0"`` is a failure with
-    ``info``/``infocode``; access-frequency infocodes are retried.
+    ``info``/``infocode``: access-frequency and busy-server ones (10004, 10014-10016, 10019-10021) are
+    retried; every other one (10001 INVALID_USER_KEY, 10003 DAILY_QUERY_OVER_LIMIT, 10009 platform mismatch, …)
+    is permanent: not retried, and asked again on the next run, never served from the cache.
 
     Parameters
     ----------
@@ -40,12 +42,17 @@ class AMapProvider(HttpJsonProvider):
     key_variable = "KUNSHAN_AMAP_KEY"
     url_variable = "KUNSHAN_AMAP_URL"
     default_url = "https://restapi.amap.com"
-    _RETRY_INFO = ("ACCESS_TOO_FREQUENT", "EXCEEDED_THE_LIMIT")
+    _RETRY_INFO = ("ACCESS_TOO_FREQUENT", "EXCEEDED_THE_LIMIT", "GATEWAY_TIMEOUT", "SERVER_IS_BUSY")
+    _RETRY_CODES = ("10004", "10014", "10015", "10016", "10019", "10020", "10021")
 
     def __init__(self, key: str | None = None, *, city: str | None = None, base_url: str | None = None,
                  **options) -> None:
         super().__init__(base_url, city=city, **options)
         self.key = provider_key(key, self.key_variable, "AMap (高德) web-service key")
+
+    def secrets(self) -> tuple[str, ...]:
+        """The web-service key, blanked out of every result."""
+        return (self.key,)
 
     def _attempt(self, address: str) -> Result:
         data, text = self._get_json("/v3/geocode/geo",
@@ -53,7 +60,8 @@ class AMapProvider(HttpJsonProvider):
         data = json_object(data, text)
         if str(data.get("status")) != "1":
             info = f"AMap error: {data.get('info', '?')} (infocode {data.get('infocode', '?')})"
-            if any(word in str(data.get("info", "")) for word in self._RETRY_INFO):
+            if (str(data.get("infocode")) in self._RETRY_CODES
+                    or any(word in str(data.get("info", "")) for word in self._RETRY_INFO)):
                 raise Retry(info)
             return Result("failed", raw=text, error=info)
         geocodes = data.get("geocodes")

@@ -14,7 +14,9 @@ class BaiduProvider(HttpJsonProvider):
     ``GET {base_url}/geocoding/v3/?address=…&output=json&ak=…&ret_coordtype=bd09ll&city=昆山市``; an answer
     ``{"status": 0, "result": {"location": {"lng", "lat"}, "precise", "confidence", "level"}}``.
     ``status 1`` whose message says 无相关结果 (no result) is ``not_found``; any other ``status 1`` (internal
-    error) and 401/402 (concurrency quota) are retried; every other status is a failure.
+    error) and 401/402 (concurrency quota) are retried; every other status is a permanent failure, not retried
+    and asked again on the next run (2 bad parameters, 3-5 and 2xx a bad, unknown or disabled ak, 101-102
+    service disabled or not whitelisted, 3xx quotas).
 
     The precision comes from ``level``; a fuzzy point (``precise`` 0) is at best ``road``. ``confidence``
     stays in ``raw``.
@@ -50,6 +52,10 @@ class BaiduProvider(HttpJsonProvider):
                  **options) -> None:
         super().__init__(base_url, city=city, **options)
         self.ak = provider_key(ak, self.key_variable, "Baidu (百度) access key (ak)")
+
+    def secrets(self) -> tuple[str, ...]:
+        """The access key, blanked out of every result."""
+        return (self.ak,)
 
     def _attempt(self, address: str) -> Result:
         data, text = self._get_json("/geocoding/v3/", {"address": address, "output": "json", "ak": self.ak,

@@ -1,7 +1,9 @@
-"""What every online geocoder shares: the result, the rate limit, retries with backoff, statuses.
+"""What every online geocoder shares: the result, the rate limit, retries with backoff, statuses, the limits.
 
 A provider turns one address into one :class:`Result` in *its own* datum; :meth:`Provider.geocode` waits for the
-rate limit, makes the request (:meth:`Provider._attempt` of a subclass) and retries what is worth retrying.
+rate limit, makes the request (:meth:`Provider._attempt` of a subclass), retries what is worth retrying and
+blanks out every secret of the result (:func:`geo.geocode.secrets.redact`). The limits of one request,
+:data:`TIME_LIMIT` and :data:`SIZE_LIMIT`, are defined here and only here.
 The mapping of each provider's match levels to our precisions is data (geo/data/geocoder_levels.json).
 """
 
@@ -17,10 +19,18 @@ from functools import cache
 from typing import ClassVar, Literal
 
 from geo.errors import GeocodingError, RegistryError
+from geo.geocode.secrets import redact_result
 from geo.registry import entries, load_json, precisions
 
 __all__ = ["Result", "RateLimiter", "Provider", "Retry", "Failed", "Status", "Precision", "Datum", "match_levels",
-           "precision_of", "default_city", "provider_key", "json_object", "lon_lat", "text_field"]
+           "precision_of", "default_city", "provider_key", "json_object", "lon_lat", "text_field", "TIME_LIMIT",
+           "SIZE_LIMIT"]
+
+#: Seconds one request may take in all: connection, TLS handshake, redirects and every read of the answer
+#: (:func:`geo.geocode.providers.http_get.http_get`); the default ``timeout`` of every provider.
+TIME_LIMIT = 20.0
+#: Bytes an answer may have (1 MB); a larger one is not read further and the request fails.
+SIZE_LIMIT = 1_000_000
 
 Status = Literal["ok", "not_found", "failed", "ambiguous", "outside"]
 Precision = Literal["exact", "road", "town", "zone", "city", "region"]
@@ -116,8 +126,10 @@ class Provider:
 
     Parameters
     ----------
-    timeout : float, default 10
-        Seconds to wait for a connection and for each read of the answer.
+    timeout : float, default :data:`TIME_LIMIT` (20)
+        Seconds one request may take in all (connection, TLS, redirects, every read); then it is retried.
+    max_bytes : int, default :data:`SIZE_LIMIT` (1 MB)
+        Bytes an answer may have; a larger one fails the request (not retried).
     retries : int, default 3
         Further attempts after a timeout, a connection error, HTTP 5xx or 429.
     backoff : float, default 0.5
@@ -134,10 +146,12 @@ class Provider:
     datum: ClassVar[Datum] = "wgs84"
     min_interval_default: ClassVar[float] = 1.0
 
-    def __init__(self, *, timeout: float = 10.0, retries: int = 3, backoff: float = 0.5, max_wait: float = 30.0,
-                 min_interval: float | None = None, clock: Callable[[], float] | None = None,
-                 sleep: Callable[[float], None] | None = None) -> None:
+    def __init__(self, *, timeout: float = TIME_LIMIT, max_bytes: int = SIZE_LIMIT, retries: int = 3,
+                 backoff: float = 0.5, max_wait: float = 30.0, min_interval: float | None = None,
+                 clock: Callable[[], float] | None = None, sleep: Callable[[float], None] | None = None) -> None:
         _check_number("timeout", timeout, positive=True)
+        if not isinstance(max_bytes, int) or isinstance(max_bytes, bool) or max_bytes < 1:
+            raise GeocodingError(f"max_bytes must be an integer >= 1, got {max_bytes!r}")
         _check_number("backoff", backoff)
         _check_number("max_wait", max_wait)
         if not isinstance(retries, int) or isinstance(retries, bool) or retries < 0:
@@ -145,6 +159,7 @@ class Provider:
         interval = self.min_interval_default if min_interval is None else min_interval
         _check_number("min_interval", interval)
         self.timeout = float(timeout)
+        self.max_bytes = max_bytes
         self.retries = retries
         self.backoff = float(backoff)
         self.max_wait = float(max_wait)
@@ -167,22 +182,32 @@ class Provider:
         -------
         Result
             Coordinates in :attr:`datum` (degrees); status ``failed`` with the last error when every attempt
-            failed or the answer cannot be used.
+            failed or the answer cannot be used (a ``Failed`` one is not retried). Its texts (error, raw,
+            matched) hold no secret (:meth:`secrets`, the key variables): they are redacted here.
         """
         attempts = 0
         while True:
             self.limiter.wait()
             attempts += 1
             try:
-                result = self._attempt(address)
+                result = _with_attempts(self._attempt(address), attempts)
             except Failed as exc:
-                return Result("failed", error=str(exc), attempts=attempts)
+                result = Result("failed", error=str(exc), attempts=attempts)
             except Retry as exc:
-                if attempts > self.retries:
-                    return Result("failed", error=f"{exc} (after {attempts} attempts)", attempts=attempts)
-                self.sleep(self._delay(attempts, exc.retry_after))
-                continue
-            return _with_attempts(result, attempts)
+                if attempts <= self.retries:
+                    self.sleep(self._delay(attempts, exc.retry_after))
+                    continue
+                tries = f"{attempts} attempt" + ("s" if attempts > 1 else "")
+                result = Result("failed", error=f"{exc} (after {tries})", attempts=attempts)
+            return redact_result(result, self.secrets())
+
+    def secrets(self) -> tuple[str, ...]:
+        """The secret values this provider sends (keys); none for the base class."""
+        return ()
+
+    def time_bound(self) -> float:
+        """Seconds one :meth:`geocode` call can take at most: every attempt, every wait between them."""
+        return (self.retries + 1) * (self.timeout + self.limiter.min_interval) + self.retries * self.max_wait
 
     def _delay(self, attempt: int, retry_after: float | None) -> float:
         """Seconds to wait after failed attempt number ``attempt`` (1-based)."""

@@ -1,4 +1,6 @@
-"""Nominatim (OpenStreetMap) through geopy; answers in WGS-84."""
+"""Nominatim (OpenStreetMap) through geopy; answers in WGS-84. geopy builds the request and reads the answer;
+the request itself goes through :func:`~geo.geocode.providers.http_get.http_get` (total time limit, size cap,
+redirects on one host), by a geopy adapter."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ from typing import Literal
 
 from geo.errors import GeocodingError
 from geo.geocode.providers.base import Failed, Provider, Result, Retry, lon_lat, match_levels, precision_of, text_field
+from geo.geocode.providers.http_get import http_get
 
 __all__ = ["NominatimProvider"]
 
@@ -42,7 +45,6 @@ class NominatimProvider(Provider):
                  scheme: Literal["https", "http"] = "https", country_codes: str = "cn", **options) -> None:
         super().__init__(**options)
         try:
-            from geopy.adapters import URLLibAdapter
             from geopy.geocoders import Nominatim
         except ImportError as exc:
             raise GeocodingError("NominatimProvider needs geopy: pip install geopy") from exc
@@ -55,9 +57,10 @@ class NominatimProvider(Provider):
             raise GeocodingError(f"scheme must be 'https' or 'http', got {scheme!r}")
         self.user_agent = agent.strip()
         self.country_codes = country_codes
-        # geopy's urllib adapter: the requests adapter would retry 429/503 itself, with real sleeps, unseen here.
+        # our own adapter: geopy's requests adapter would retry 429/503 itself, with real sleeps, unseen here,
+        # and neither of geopy's adapters limits the total time or the size of an answer.
         self._geocoder = Nominatim(user_agent=self.user_agent, domain=domain, scheme=scheme, timeout=self.timeout,
-                                   adapter_factory=URLLibAdapter)
+                                   adapter_factory=_adapter(self.max_bytes))
 
     def _attempt(self, address: str) -> Result:
         from geopy import exc as geopy_errors
@@ -100,3 +103,26 @@ class NominatimProvider(Provider):
         levels = match_levels(self.name)  # place ranks: 30 houses/POIs, 26-27 streets, ... (geocoder_levels.json)
         return next((level for lowest, level in levels["place_rank"] if rank >= lowest), levels["below"])
 
+
+
+def _adapter(max_bytes: int):
+    """A geopy adapter class (geopy imported here, lazily) requesting through :func:`http_get`."""
+    from geopy.adapters import AdapterHTTPError, BaseSyncAdapter
+    from geopy.exc import GeocoderParseError
+
+    class Adapter(BaseSyncAdapter):
+        def get_text(self, url, *, timeout, headers):
+            answer = http_get(url, headers, time_limit=timeout, max_bytes=max_bytes)
+            if answer.status >= 400:
+                raise AdapterHTTPError(f"Non-successful status code {answer.status}", status_code=answer.status,
+                                       headers=answer.headers, text="")
+            return answer.body.decode("utf-8", errors="replace")
+
+        def get_json(self, url, *, timeout, headers):
+            text = self.get_text(url, timeout=timeout, headers=headers)
+            try:
+                return json.loads(text)
+            except ValueError as exc:
+                raise GeocoderParseError(f"answer is not JSON: {text[:200]!r}") from exc
+
+    return Adapter

@@ -1,7 +1,8 @@
-// Module api(parks, map, text, filters, search, time): permalinks (the URL hash), window.KunshanHeatmap, the
+// Module api(parks, map, text, filters, search, time, ui): permalinks (the URL hash), window.KunshanHeatmap, the
 // postMessage commands and the events a host page hears; start() reads the link and tells the host the page is ready.
-var state = {selected: null, writing: false, ready: false};
-var COMMANDS = ["setFilter", "setLanguage", "focusPark", "getState", "resetFilter", "search"];
+var state = {selected: null, writing: false, ready: false, hash: location.hash, history: true, shareBase: null};
+var COMMANDS = ["setFilter", "updateFilter", "setLanguage", "focusPark", "getState", "resetFilter", "search",
+                "setShareBase", "openLink", "setUi"];
 
 function view() {
     var c = map.getCenter();
@@ -9,11 +10,12 @@ function view() {
 }
 function getState() {
     return {language: text.language(), filter: JSON.parse(JSON.stringify(filters.filter())),
-            visibleParks: filters.visibleIds(), selected: state.selected, view: view(), hash: location.hash};
+            visibleParks: filters.visibleIds(), selected: state.selected, view: view(), hash: state.hash,
+            link: shareLink(), ui: JSON.parse(JSON.stringify(ui.get()))};
 }
 function summary() {  // what a host hears of each change: the state without the (long) list of park ids
     return {language: text.language(), filter: JSON.parse(JSON.stringify(filters.filter())),
-            visibleCount: filters.shown(), selected: state.selected, view: view(), hash: location.hash};
+            visibleCount: filters.shown(), selected: state.selected, view: view(), hash: state.hash};
 }
 function announce(name, detail) {  // to the host page (postMessage) and to scripts of this page (DOM event)
     if (window.parent !== window) {
@@ -21,7 +23,22 @@ function announce(name, detail) {  // to the host page (postMessage) and to scri
     }
     window.dispatchEvent(new CustomEvent("kunshan-heatmap:" + name, {detail: detail}));
 }
-function setFilter(filter) { time.stop(); filters.set(filter); return getState(); }
+function checked(filter) {  // a host's filter, or an error naming the bad value and the allowed ones
+    var problem = filters.problem(filter);
+    if (problem !== null) { throw new Error(problem); }
+    return filter;
+}
+function setFilter(filter) {  // replaces the whole filter (what it leaves out is cleared)
+    time.stop();
+    filters.set(checked(filter === undefined ? {} : filter));
+    return getState();
+}
+function updateFilter(changes) {  // merges: only the keys given change
+    time.stop();
+    var merged = Object.assign(JSON.parse(JSON.stringify(filters.filter())), checked(changes));
+    filters.set(merged);
+    return getState();
+}
 function setLanguage(code) {
     text.use(code);
     var selected = state.selected;  // closing the card clears it
@@ -30,7 +47,11 @@ function setLanguage(code) {
     if (selected !== null) { search.focus(selected); }  // the open card again, in the new language
     return getState();
 }
-function focusPark(id) { search.focus(id); return getState(); }
+function focusPark(id) {  // opens the park's card; a filter hiding the park is cleared, and the reply says so
+    var k = search.indexOf(id), hidden = k >= 0 && !filters.passes(k);
+    search.focus(id);
+    return Object.assign(getState(), {filterCleared: hidden});
+}
 function hashOf(f) {
     var parts = ["lang=" + text.language()];
     ["sectors", "statuses", "towns"].forEach(function (k) {
@@ -45,39 +66,92 @@ function hashOf(f) {
     parts.push("view=" + v.lat.toFixed(5) + "," + v.lon.toFixed(5) + "," + v.zoom);
     return "#" + parts.join("&");
 }
-function writeHash() {
-    var hash = hashOf(filters.filter());
-    if (location.hash === hash) { return; }
-    state.writing = true;
-    history.replaceState(null, "", hash);
-    state.writing = false;
+function writeHash() {  // the state into the URL hash; where a frame has no history (about:srcdoc in a notebook,
+    var hash = hashOf(filters.filter());  // about:blank), the state stays in memory and links carry it all the same
+    if (state.hash === hash) { return; }
+    state.hash = hash;
+    if (state.history && location.hash !== hash) {
+        state.writing = true;
+        try { history.replaceState(null, "", hash); } catch (error) { state.history = false; }
+        state.writing = false;
+    }
     if (state.ready) { announce("stateChanged", {state: summary()}); }
 }
-function readHash() {
-    var params = {}, filter = {};
-    location.hash.replace(/^#/, "").split("&").forEach(function (part) {
+function decoded(value) {  // one URI component, or null when it is malformed (a link cut or typed by hand)
+    try { return decodeURIComponent(value); } catch (error) { return null; }
+}
+function hashParams(hash) {  // key -> raw (still encoded) value of a state hash (#lang=...&park=...)
+    var params = {};
+    hash.replace(/^#/, "").split("&").forEach(function (part) {
         var at = part.indexOf("=");
-        if (at > 0) { params[part.slice(0, at)] = decodeURIComponent(part.slice(at + 1)); }
+        if (at > 0) { params[part.slice(0, at)] = part.slice(at + 1); }
     });
+    return params;
+}
+function validView(v) {  // [lat, lon, zoom] a map can show
+    return v.length === 3 && v.every(isFinite) && Math.abs(v[0]) <= 90 && Math.abs(v[1]) <= 180 &&
+        v[2] >= 0 && v[2] <= 22;
+}
+function linkUi(params) {  // a link's accent, font, panels, folded; the names of those it could not use
+    var given = {}, dropped = [];
+    if (params.accent !== undefined) { given.accent = decoded(params.accent); }
+    if (params.font !== undefined) { given.font = decoded(params.font); }
+    if (params.panels !== undefined) { given.panels = params.panels.split(",").map(decoded); }
+    if (params.folded !== undefined) { given.folded = params.folded === "1"; }
+    Object.keys(given).forEach(function (key) {
+        var one = {};
+        one[key] = given[key];
+        if (ui.problem(one) === null) { ui.set(one); } else { dropped.push(key); }
+    });
+    return dropped;
+}
+function setUi(changes) { ui.set(changes); return getState(); }  // accent, font, panels, folded (merged)
+function readHash(hash) {  // the state a link carries; what is malformed in it is left out, with a console warning
+    var params = hashParams(hash === undefined ? location.hash : hash), filter = {}, dropped = [];
     ["sectors", "statuses", "towns"].forEach(function (k) {
-        if (params[k]) { filter[k] = params[k].split(",").map(decodeURIComponent); }
+        if (params[k]) { filter[k] = params[k].split(",").map(decoded).filter(function (v) { return v !== null; }); }
     });
     ["investment", "years"].forEach(function (k) { if (params[k]) { filter[k] = params[k].split(","); } });
     if (params.opportunities) { filter.opportunities = params.opportunities; }
-    text.use(params.lang && text.languages().indexOf(params.lang) >= 0 ? params.lang : text.language());
+    var lang = decoded(params.lang || "");
+    text.use(lang && text.languages().indexOf(lang) >= 0 ? lang : text.language());
     filters.set(filter);
-    if (params.park && search.indexOf(params.park) >= 0) { search.focus(params.park); }
+    var park = params.park === undefined ? null : decoded(params.park);
+    if (park !== null && search.indexOf(park) >= 0) { search.focus(park); }
+    else if (params.park !== undefined) { dropped.push("park"); }
     if (params.view) {  // after the park, so the view is the one that was shared
         var v = params.view.split(",").map(Number);
-        if (v.length === 3 && v.every(isFinite)) { map.setView([v[0], v[1]], v[2], {animate: false}); }
+        if (validView(v)) { map.setView([v[0], v[1]], v[2], {animate: false}); } else { dropped.push("view"); }
     }
+    dropped = dropped.concat(linkUi(params));
+    if (dropped.length) { console.warn("kunshan-heatmap: ignored what the link's " + dropped.join(", ") + " holds"); }
+}
+function shareLink() {  // the host's base (setShareBase) or the page's address, with the state; a page without an
+    var base = state.shareBase !== null ? state.shareBase  // address (a notebook frame) gives the state alone
+        : /^(https?|file):$/.test(location.protocol) ? location.href.split("#")[0] : "";
+    return base + state.hash;
+}
+function setShareBase(url) {  // links ("copy link", getState().link) start with the host's address instead
+    if (url !== null && !(typeof url === "string" && /^https?:\/\/[^\s#]+$/.test(url))) {
+        throw new Error("setShareBase needs an http(s) URL without #, or null; not " + JSON.stringify(url));
+    }
+    state.shareBase = url;
+    return getState();
+}
+function openLink(hash) {  // the state of a link the host was opened with (its own #lang=...&park=...)
+    if (typeof hash !== "string") {
+        throw new Error("openLink needs the link's #... text, not " + JSON.stringify(hash));
+    }
+    readHash(hash);
+    writeHash();
+    return getState();
 }
 function share(event) {  // a card's "copy link": the page's link, to the clipboard or, where it is refused, by hand
     var link = event.target.closest && event.target.closest("a.kh-share");
     if (!link) { return; }
     event.preventDefault();
     writeHash();
-    var href = location.href, shown = link.parentNode.querySelector(".kh-share-link");
+    var href = shareLink(), shown = link.parentNode.querySelector(".kh-share-link");
     link.setAttribute("data-link", href);
     function byHand() {  // no clipboard (a sandboxed frame, a file page): the link, selected, to copy by hand
         var box = document.createElement("input");
@@ -93,18 +167,30 @@ function share(event) {  // a card's "copy link": the page's link, to the clipbo
     if (!navigator.clipboard || !navigator.clipboard.writeText) { byHand(); return; }
     navigator.clipboard.writeText(href).then(function () { link.textContent = text.t("card.copied"); }, byHand);
 }
-var api = {setFilter: setFilter, setLanguage: setLanguage, focusPark: focusPark, getState: getState,
-           resetFilter: function () { return setFilter({}); }, search: search.find, languages: text.languages()};
+var api = {setFilter: setFilter, updateFilter: updateFilter, setLanguage: setLanguage, focusPark: focusPark,
+           getState: getState, resetFilter: function () { return setFilter({}); }, search: search.find,
+           setShareBase: setShareBase, openLink: openLink, setUi: setUi, languages: text.languages()};
 function command(event) {  // a host's command, answered to its sender
     var data = event.data;
     if (!data || data.type !== "kunshan-heatmap" || !data.command) { return; }
-    var reply = {type: "kunshan-heatmap", id: data.id === undefined ? null : data.id, command: data.command};
+    // One reply shape for every command: {type, id, command, ok, state, result, error}: state is the map's state
+    // after the command (also after an error), result what the command gives besides (search: the ids found;
+    // focusPark: {filterCleared}), error the message when ok is false.
+    var reply = {type: "kunshan-heatmap", id: data.id === undefined ? null : data.id, command: data.command,
+                 ok: true, result: null};
     try {
-        if (COMMANDS.indexOf(data.command) < 0) { throw new Error("unknown command " + data.command); }
-        reply.state = api[data.command].apply(null, data.args || []);
+        if (COMMANDS.indexOf(String(data.command)) < 0) {
+            throw new Error("unknown command " + data.command + "; allowed: " + COMMANDS.join(", "));
+        }
+        if (data.args !== undefined && !Array.isArray(data.args)) { throw new Error("args must be a list"); }
+        var out = api[data.command].apply(null, data.args || []);
+        if (data.command === "search") { reply.result = out; }
+        if (data.command === "focusPark") { reply.result = {filterCleared: out.filterCleared}; }
     } catch (error) {
+        reply.ok = false;
         reply.error = String(error.message || error);
     }
+    reply.state = getState();
     if (event.source && event.source.postMessage) {
         event.source.postMessage(reply, event.origin === "null" ? "*" : event.origin);
     }

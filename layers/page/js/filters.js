@@ -63,6 +63,43 @@ function redraw() {  // one pass gives the count, the heat and the totals by tow
     var drawn = {points: points, totals: totals, shown: shown, on: shownNow};
     listeners.forEach(function (listener) { listener(drawn); });
 }
+var LISTS = {sectors: "sector", statuses: "status", towns: "town"}, RANGES = ["investment", "years"];
+function allowed(kind) {  // the codes a host may name: the registry's and those of the parks on this page
+    var known = kind === "sectors" ? Object.keys(config.sectors) : kind === "statuses" ? Object.keys(config.statuses)
+        : Object.keys(config.places);
+    return known.concat(config.present[kind].filter(function (code) { return known.indexOf(code) < 0; }));
+}
+function problem(filter) {  // what is wrong with a filter a host sends (null when nothing): the value and the allowed
+    if (filter === null || typeof filter !== "object" || Array.isArray(filter)) {
+        return "a filter is an object such as {sectors: ['food']}, not " + JSON.stringify(filter);
+    }
+    var keys = Object.keys(LISTS).concat(RANGES, ["opportunities"]);
+    var unknown = Object.keys(filter).filter(function (k) { return keys.indexOf(k) < 0; });
+    if (unknown.length) { return "unknown filter key " + unknown.join(", ") + "; allowed: " + keys.join(", "); }
+    for (var kind in LISTS) {
+        var value = filter[kind];
+        if (value === undefined) { continue; }
+        if (!Array.isArray(value)) {
+            return kind + " must be a list, e.g. " + kind + ": [" + JSON.stringify(value) + "]";
+        }
+        var bad = value.filter(function (code) { return allowed(kind).indexOf(code) < 0; });
+        if (bad.length) {
+            return "unknown " + LISTS[kind] + " " + bad.join(", ") + "; allowed: " + allowed(kind).join(", ");
+        }
+    }
+    var range = RANGES.filter(function (k) {
+        var r = filter[k];
+        return r !== undefined && r !== null && !(Array.isArray(r) && r.length === 2 &&
+            r.every(function (v) { return v === null || (typeof v === "number" && isFinite(v)); }));
+    });
+    if (range.length) {
+        return range[0] + " must be [min, max] (numbers or null), not " + JSON.stringify(filter[range[0]]);
+    }
+    if (filter.opportunities !== undefined && typeof filter.opportunities !== "boolean") {
+        return "opportunities must be true or false, not " + JSON.stringify(filter.opportunities);
+    }
+    return null;
+}
 function set(filter) { state.filter = clean(filter); redraw(); }
 function update(changes) {  // some parts of the filter, already clean (the panel's, playback's)
     Object.keys(changes).forEach(function (k) { state.filter[k] = changes[k]; });
@@ -70,7 +107,7 @@ function update(changes) {  // some parts of the filter, already clean (the pane
 }
 map.on("overlayadd overlayremove", redraw);  // a sector or the heat switched in the layer control
 
-return {empty: empty, clean: clean, passes: passes, set: set, update: update, redraw: redraw,
+return {empty: empty, clean: clean, problem: problem, passes: passes, set: set, update: update, redraw: redraw,
         listen: function (listener) { listeners.push(listener); },
         filter: function () { return state.filter; }, shown: function () { return state.shown; },
         visibleIds: visibleIds};

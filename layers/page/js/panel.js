@@ -1,5 +1,6 @@
-// Module panel(config, parks, map, text, card, filters, search, time, programme, api): the panel: title, search,
-// time, language, filters, the count, totals by town and the programme, drawn anew on every change.
+// Module panel(config, parks, map, text, card, filters, search, time, programme, api, ui): the panel: title, search,
+// time, language, filters, the count, totals by town and the programme (the parts ui shows), drawn anew on every
+// change; it folds to its title (a button), starts folded on small frames and folds there when a card opens.
 var esc = text.esc, t = text.t, n = parks.lat.length;
 var panel = L.control({position: "topleft"}), opened = {};
 
@@ -22,8 +23,15 @@ function onChange(event) {
     }
     if (Object.keys(changes).length) { filters.update(changes); }
 }
+function fold(folded) {  // the panel to its title bar, or open again
+    panel._div.classList.toggle("kh-panel-folded", folded);
+    var button = panel._div.querySelector("[data-kind=fold]");
+    if (button) { button.setAttribute("aria-expanded", String(!folded)); }
+}
+function folded() { return panel._div.classList.contains("kh-panel-folded"); }
 function onClick(event) {
     var kind = event.target.getAttribute("data-kind");
+    if (kind === "fold") { fold(!folded()); }
     if (kind === "reset") { api.setFilter({}); }
     if (kind === "play") { time.play(); }
     if (kind === "result") { search.focus(event.target.getAttribute("data-park")); }
@@ -45,6 +53,10 @@ panel.onAdd = function () {
         if (event.target.getAttribute("data-kind") === "search") { showResults(event.target.value); }
     });
     this._div = div;
+    this._title = L.DomUtil.create("button", "kh-panel-title", div);  // folds and unfolds the panel
+    this._title.type = "button";
+    this._title.setAttribute("data-kind", "fold");
+    this._title.setAttribute("aria-expanded", "true");
     this._body = L.DomUtil.create("div", "kh-panel-body", div);  // drawn anew on each change
     this._live = L.DomUtil.create("div", "kh-live", div);  // stays: screen readers hear the count change
     this._live.setAttribute("role", "status");
@@ -112,16 +124,21 @@ function filterHtml() {
         fieldset("filter.investment", investmentHtml()) +
         '<button type="button" data-kind="reset">' + esc(t("filter.reset")) + "</button></details>";
 }
+function searchHtml() {
+    return '<input type="search" class="kh-search" data-kind="search" placeholder="' + esc(t("search.placeholder")) +
+        '" aria-label="' + esc(t("search.placeholder")) + '"><div class="kh-results"></div>';
+}
 function render(drawn) {
     var div = panel._body, active = document.activeElement;
     var refocus = active && div.contains(active) ? focusKey(active) : null;
     var typed = div.querySelector(".kh-search") ? div.querySelector(".kh-search").value : "";
     var count = text.fill(t("filter.count"), {n: drawn.shown, total: n});
-    div.innerHTML = '<div class="kh-panel-title">' + esc(text.title()) + "</div>" +
-        '<input type="search" class="kh-search" data-kind="search" placeholder="' + esc(t("search.placeholder")) +
-        '" aria-label="' + esc(t("search.placeholder")) + '"><div class="kh-results"></div>' + time.html() +
-        languageHtml() + filterHtml() + '<div class="kh-count">' + esc(count) + "</div>" + totalsHtml(drawn.totals) +
-        programme.html();
+    var parts = {search: searchHtml, time: time.html, language: languageHtml, filters: filterHtml,
+                 count: function () { return '<div class="kh-count">' + esc(count) + "</div>"; },
+                 towns: function () { return totalsHtml(drawn.totals); }, programme: programme.html};
+    panel._title.innerHTML = esc(text.title());
+    panel._title.setAttribute("aria-label", t("panel.fold"));
+    div.innerHTML = ui.get().panels.map(function (part) { return parts[part] ? parts[part]() : ""; }).join("");
     if (panel._live.textContent !== count) { panel._live.textContent = count; }
     panel._div.setAttribute("aria-label", text.title());
     Array.prototype.forEach.call(div.querySelectorAll("details"), function (box) {
@@ -133,5 +150,13 @@ function render(drawn) {
 }
 panel.addTo(map);
 filters.listen(render);
+var last = null;
+filters.listen(function (drawn) { last = drawn; });
+ui.listen(function (current) {  // a new ui from the host or a link: the parts drawn again, the folding as asked
+    if (last) { render(last); }
+    if (current.folded !== null) { fold(current.folded); }
+});
+fold(ui.get().folded === null ? ui.small() : ui.get().folded);
+map.on("popupopen", function () { if (ui.small() && ui.get().folded !== false) { fold(true); } });
 
 return {};

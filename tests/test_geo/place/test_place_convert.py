@@ -68,6 +68,16 @@ def assert_degrees(cell, value):
     assert float(cell) == pytest.approx(value, abs=1e-9)
 
 
+def with_datum(rows, header, converted, name, target, empty=""):
+    """``rows`` as convert writes a file that has no datum column: one appended right of every used cell (header
+    ``name``), holding ``target`` in the ``converted`` rows (numbered from 1)."""
+    width = max(len(row) for row in rows[header - 1:])
+    out = [list(row) for row in rows]
+    for number in (header, *converted):
+        out[number - 1] += [empty] * (width - len(out[number - 1])) + [name if number == header else target]
+    return out
+
+
 def assert_same_except(out_rows, in_rows, changed):
     """Same shape and cells, except the (row number, column) cells in ``changed``."""
     assert len(out_rows) == len(in_rows)
@@ -103,7 +113,7 @@ def test_csv_keeps_encoding_bom_line_ends_and_every_other_cell(tmp_path, encodin
             data.decode("utf-8")  # still GBK, not re-encoded as UTF-8
     out_rows = read_csv(output, encoding)
     changed = {(number, column) for number in CONVERTED for column in (2, 3)}
-    assert_same_except(out_rows, rows, changed)
+    assert_same_except(out_rows, with_datum(rows, 2, CONVERTED, "坐标系", "gcj02"), changed)
     for number, (lon, lat) in CONVERTED.items():
         x, y = datum.wgs84_to_gcj02(lon, lat)
         assert_degrees(out_rows[number - 1][2], x)
@@ -137,7 +147,8 @@ def test_csv_header_aliases(tmp_path, lon_header, lat_header):
     output = tmp_path / "out.csv"
     assert convert_file(source, output, from_datum="gcj02", to_datum="wgs84") == {"converted": 2, "skipped_rows": []}
     out_rows = read_csv(output, "utf-8")
-    assert_same_except(out_rows, rows, {(2, 1), (2, 3), (3, 1), (3, 3)})
+    name = "坐标系" if lon_header in ("经度", "經度") else "datum"
+    assert_same_except(out_rows, with_datum(rows, 1, (2, 3), name, "wgs84"), {(2, 1), (2, 3), (3, 1), (3, 3)})
     for number, (lon, lat) in ((2, (120.98, 31.38)), (3, (120.95, 31.30))):
         x, y = datum.gcj02_to_wgs84(lon, lat)
         assert_degrees(out_rows[number - 1][3], x)
@@ -248,6 +259,8 @@ def test_xlsx_changes_only_coordinate_cells(tmp_path):
     sheet = book["园区"]
     out, before = cell_values(sheet), cell_values(given["园区"])
     changed = {(3, 1), (3, 2), (5, 1), (5, 2)}
+    before = [row + [None] for row in before]  # the appended datum column, F: its header and converted rows
+    before[1][5], before[2][5], before[4][5] = "坐标系", "wgs84", "wgs84"
     assert_same_except(out, before, changed)
     for number, (lon, lat) in ((3, (120.98, 31.38)), (5, (121.0998, 31.3006))):
         x, y = datum.gcj02_to_wgs84(lon, lat)
@@ -351,7 +364,9 @@ def test_geojson_points_converted_and_properties_kept(tmp_path):
     given, out = feature_collection(), json.loads(output.read_text(encoding="utf-8"))
     assert out["type"] == "FeatureCollection" and out["name"] == "parks"
     assert len(out["features"]) == 3
-    for before, after in zip(given["features"], out["features"]):
+    for index, (before, after) in enumerate(zip(given["features"], out["features"])):
+        if index != 1:  # a converted feature gets the datum it is now in
+            before["properties"]["datum"] = "bd09"
         assert {k: v for k, v in after.items() if k != "geometry"} == {k: v for k, v in before.items()
                                                                         if k != "geometry"}
     assert out["features"][1]["geometry"] is None
@@ -512,7 +527,7 @@ def test_successful_conversion_replaces_an_existing_output_and_keeps_its_mode(tm
     output.write_bytes(b"old")
     output.chmod(0o640)
     convert_file(source, output, from_datum="wgs84", to_datum="gcj02")
-    assert read_csv(output, "utf-8")[0] == ["name", "lon", "lat"]
+    assert read_csv(output, "utf-8")[0] == ["name", "lon", "lat", "datum"]
     assert output.stat().st_mode & 0o777 == 0o640
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv", "out.csv"]
 
@@ -593,6 +608,6 @@ def test_utf16_and_tab_separated_csv_are_written_back_as_read(tmp_path):
     data = (tmp_path / "o.csv").read_bytes()
     assert data.startswith(b"\xff\xfe")
     rows = data.decode("utf-16").splitlines()
-    assert rows[0] == "名称\t经度\t纬度"
+    assert rows[0] == "名称\t经度\t纬度\t坐标系"
     lon, lat = wgs84_to_gcj02(120.98, 31.38)
-    assert rows[1] == f"甲\t{lon!r}\t{lat!r}"
+    assert rows[1] == f"甲\t{lon!r}\t{lat!r}\tgcj02"

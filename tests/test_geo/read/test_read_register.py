@@ -270,7 +270,7 @@ def test_a_compound_sector_written_with_commas_is_matched_by_its_first_part(tmp_
 
 def test_duplicate_column_names_produce_a_warning(tmp_path):
     # Fails against the current code: Report._records calls int(None) on the file-level warning's row.
-    rows = [["园区名称", "所在镇", "负责人", "负责人"], ["A", "张浦镇", "x", "y"]]
+    rows = [["园区名称", "所在镇", "负责人", "负责人", "主导产业"], ["A", "张浦镇", "x", "y", "光电"]]
     register = read_register(write_csv(tmp_path / "r.csv", rows))
     assert register.table["负责人"].tolist() == ["x"]
     assert register.table["负责人 (4)"].tolist() == ["y"]
@@ -284,12 +284,21 @@ def test_duplicate_column_names_produce_a_warning(tmp_path):
 
 def test_two_columns_for_one_field_produce_a_warning(tmp_path):
     # Fails against the current code for the same reason (file-level warning with row None).
-    rows = [["园区名称", "所在镇", "名称"], ["A", "张浦镇", "B"]]
+    rows = [["园区名称", "所在镇", "名称", "主导产业"], ["A", "张浦镇", "B", "光电"]]
     register = read_register(write_csv(tmp_path / "r.csv", rows))
     assert register.table["name"].tolist() == ["A"]
     assert register.table["名称"].tolist() == ["B"]
     assert [(w["row"], w["column"]) for w in register.report.warnings] == [(None, "名称")]
     assert "a second column for 'name'; '园区名称' is used" in register.report.warnings[0]["message"]
+
+
+def test_no_content_column_among_unused_ones_is_said_once(tmp_path):
+    rows = [["name", "industry_code", "capital"], ["A", "C39", "12"]]
+    register = read_register(write_csv(tmp_path / "r.csv", rows))
+    assert register.report.warnings == [{
+        "row": None, "column": None, "value": None,
+        "message": "no sector, status, year or figure column recognised; not used: industry_code, capital: every park "
+                   "is drawn alike; rename them as in README 'Registers' / 未识别到产业、状态、年份或数值列，请按说明修改列名"}]
 
 
 def test_header_only_file_is_an_empty_register_or_a_register_error(tmp_path):

@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-import openpyxl
 import pytest
 from pyproj import Geod
 
 from geo import load_parks, read_register
-from tests.registers import assert_accounted
+from registers import assert_accounted, write_xlsx
 
 PLACEHOLDER = "placeholder, read as empty / 占位符，按空值处理"
 LAT_FIRST = "latitude written first; read as longitude,latitude / 纬度在前，已按经度、纬度读取"
@@ -21,18 +20,7 @@ NOT_CHINA = ("not a longitude,latitude pair in China (longitude 73..135, latitud
 
 
 def workbook(path, header, rows, title=None):
-    """Save an .xlsx with an optional merged title row above ``header``; returns ``path``."""
-    book = openpyxl.Workbook()
-    ws = book.active
-    ws.title = "2024年"
-    if title:
-        ws.append([title])
-        ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(header))
-    ws.append(header)
-    for row in rows:
-        ws.append(row)
-    book.save(path)
-    return path
+    return write_xlsx(path, header, *rows, title=title)
 
 
 @pytest.mark.parametrize("cell", [

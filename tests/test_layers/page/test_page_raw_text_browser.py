@@ -3,16 +3,13 @@ and reaches a portal on another origin, the page's own scripts and every API rep
 
 from __future__ import annotations
 
-import functools
-import http.server
-import threading
-
 import pytest
 
 import geo
 import layers
 from conftest import open_offline
 from layers.publish.embed import embed_snippet
+from servers import serve
 from registers import write_csv
 
 pytestmark = pytest.mark.browser
@@ -52,13 +49,6 @@ def site(tmp_path_factory):
         server.shutdown()
 
 
-def serve(folder):
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(folder))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server, f"http://127.0.0.1:{server.server_address[1]}"
-
-
 @pytest.fixture(scope="module")
 def page(browser, site):
     folder, _, _ = site
@@ -93,7 +83,8 @@ def test_a_portal_on_another_origin_hears_the_name_exactly(browser, site):
         assert event["origin"] == "null"  # the sandboxed frame has an opaque origin
     host.evaluate("send('search', ['A&B <b>'], 's')")
     host.wait_for_function("window.events.some(e => e.data.id === 's')")
-    assert host.evaluate("window.events.find(e => e.data.id === 's').data.state") == ["markup"]
+    reply = host.evaluate("window.events.find(e => e.data.id === 's').data")
+    assert (reply["ok"], reply["result"], reply["state"]["language"]) == (True, ["markup"], "zh-Hans")
     assert host.evaluate("window.__pwned") is None
     host.close()
 
@@ -148,4 +139,5 @@ def test_no_module_leaves_a_window_global(page):
     assert page.evaluate("""() => [window.__kunshanHeatmap, window.esc, window.textModule, window.cfg, window.parks,
                                    window.state, window.plain].every(v => v === undefined)""")
     assert sorted(page.evaluate("Object.keys(window.KunshanHeatmap)")) == sorted(
-        ["setFilter", "setLanguage", "focusPark", "getState", "resetFilter", "search", "languages"])
+        ["setFilter", "updateFilter", "setLanguage", "focusPark", "getState", "resetFilter", "search", "setShareBase",
+         "openLink", "setUi", "languages"])

@@ -1,4 +1,5 @@
-"""--card-extra: columns the map does not use, shown on every card as written (CLI and Python)."""
+"""Page options of build: --card-extra (columns the map does not use, shown on every card as written) and the
+page look (--accent, --panels, --folded)."""
 
 from __future__ import annotations
 
@@ -45,3 +46,16 @@ def test_python_names_the_missing_column(register):
         park_heatmap(data.parks, card_extra=["联系人"])
     page = park_heatmap(data.parks, card_extra={"Operator": "运营主体"}).get_root().render()
     assert page_payload(page)["parks"]["extra"][0][0] == "Operator"
+
+
+def test_build_takes_the_page_look_as_options(register, tmp_path):
+    output = tmp_path / "m.html"
+    assert main(["build", str(register), "--accent", "#c0392b", "--panels", "search,filters", "--folded",
+                 "-o", str(output)]) == 0
+    ui = page_payload(output.read_text(encoding="utf-8"))["config"]["ui"]
+    assert ui == {"accent": "#c0392b", "font": None, "panels": ["search", "filters"], "folded": True}
+
+
+def test_a_bad_look_option_is_one_line(register, tmp_path, capsys):
+    assert main(["build", str(register), "--panels", "search,chat", "-o", str(tmp_path / "m.html")]) == 2
+    assert capsys.readouterr().err.startswith("kunshan-heatmap: error: panels=['search', 'chat']: unknown chat")
