@@ -1,11 +1,11 @@
 """Atomic file writes: a reader sees the old file or the new one, never a part; several files published together
 (all or none); the temp files of a killed run swept on the next; failures named by the user's path and reason.
 
-Temp files live beside their target, named ``.<target name>.<8 random characters>.tmp`` (hidden, and found again by
-that pattern). A run that is killed leaves them behind; every later write of the same target removes those older
-than :data:`STALE_TEMP_S` (10 minutes). A live write keeps a temp for as long as it takes to write and fsync bytes
-already in memory, so a temp that old belongs to no running write, and one that is younger is never touched (it may
-be another run's, in progress). The hard link kept to put an earlier file back (:func:`atomic_write_all`) has the
+Temp files live beside their target, named ``.<target name>.<process id>-<8 hex>.tmp`` (hidden, and found again by
+that pattern). A run that is killed leaves them behind; every later write of the same target removes those whose
+process no longer runs, and any older than :data:`STALE_TEMP_S` (10 minutes: a temp from another machine sharing
+the folder, or whose process id was reused). A live write keeps a temp for as long as it takes to write and fsync
+bytes already in memory, so a temp of a running process that is younger is never touched. The hard link kept to put an earlier file back (:func:`atomic_write_all`) has the
 same pattern and carries that file's age: a later run may sweep it at once, which removes a name, never data.
 """
 
@@ -128,7 +128,23 @@ def _written_temp(path: Path, data: bytes) -> Path:
 
 
 def _temp_name(path: Path) -> Path:
-    return path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+    """``.<name>.<writer's process id>-<8 hex>.tmp`` beside ``path``: the sweep knows whose it is."""
+    return path.with_name(f".{path.name}.{os.getpid()}-{secrets.token_hex(4)}.tmp")
+
+
+def _writer_gone(name: str) -> bool:
+    """True when the temp's writing process (its id in the name) no longer runs on this machine."""
+    stem = name.rsplit(".", 2)[-2]
+    pid = stem.split("-")[0] if "-" in stem else ""
+    if not pid.isdigit() or int(pid) in (0, os.getpid()):
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except OSError:  # it runs, as another user
+        return False
+    return False
 
 
 def _new_temp(path: Path) -> tuple[int, Path]:
@@ -166,10 +182,11 @@ def _undo(renamed: list[Path], backups: dict[Path, Path | None], error: BaseExce
 
 
 def sweep_temps(path: str | Path, *, older_than_s: float = STALE_TEMP_S) -> list[Path]:
-    """Remove the temp files of target ``path`` (``.<name>.<8 characters>.tmp`` beside it) last modified more than
-    ``older_than_s`` seconds ago; return them. A temp that cannot be removed is left with a warning."""
+    """Remove the temp files of target ``path`` (``.<name>.<pid>-<8 hex>.tmp`` beside it) whose writing process is
+    gone, or last modified more than ``older_than_s`` seconds ago; return them. A temp that cannot be removed is left
+    with a warning."""
     path = Path(path)
-    pattern = re.compile(rf"\.{re.escape(path.name)}\.[0-9a-f]{{8}}\.tmp")
+    pattern = re.compile(rf"\.{re.escape(path.name)}\.(?:\d+-)?[0-9a-f]{{8}}\.tmp")
     limit, removed = time.time() - older_than_s, []
     try:
         entries = list(os.scandir(path.parent))
@@ -178,7 +195,7 @@ def sweep_temps(path: str | Path, *, older_than_s: float = STALE_TEMP_S) -> list
     for entry in entries:
         try:
             if not (pattern.fullmatch(entry.name) and entry.is_file(follow_symlinks=False)
-                    and entry.stat(follow_symlinks=False).st_mtime < limit):
+                    and (_writer_gone(entry.name) or entry.stat(follow_symlinks=False).st_mtime < limit)):
                 continue
             os.unlink(entry.path)
         except FileNotFoundError:  # another run swept it first

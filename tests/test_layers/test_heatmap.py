@@ -17,7 +17,7 @@ import geo
 from pagedata import page_legend, page_parks, page_payload
 import layers
 from layers import AssetError, map_html, park_heatmap
-from layers.publish.assets import asset, asset_bytes, assets
+from layers.publish.assets import asset, asset_bytes
 from registers import write_csv
 
 ASSETS_JSON = json.loads((Path(layers.__file__).parent / "publish" / "assets.json").read_text(encoding="utf-8"))

@@ -4,6 +4,8 @@ the reason (disk full on a real small tmpfs, read-only file system, a folder in 
 
 import errno
 import os
+import subprocess
+import sys
 import time
 
 import pandas as pd
@@ -221,6 +223,15 @@ def test_sweep_temps_returns_what_it_removed(tmp_path):
     assert sweep_temps(tmp_path / "t.csv", older_than_s=50) == [tmp_path / ".t.csv.11111111.tmp"]
     assert sweep_temps(tmp_path / "no-folder" / "t.csv") == []
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_young_temp_is_swept_when_its_writer_is_gone_and_kept_while_it_runs(tmp_path):
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    dead = aged(tmp_path / f".t.csv.{gone.stdout.strip()}-00000000.tmp", 1)
+    alive = aged(tmp_path / f".t.csv.{os.getppid()}-11111111.tmp", 1)  # the test runner's parent runs
+    mine = aged(tmp_path / f".t.csv.{os.getpid()}-22222222.tmp", 1)
+    assert sweep_temps(tmp_path / "t.csv") == [dead]
+    assert sorted(tmp_path.iterdir()) == sorted([alive, mine])
 
 
 def test_table_bytes_are_what_publish_writes(site, small_map):
