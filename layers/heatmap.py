@@ -15,7 +15,8 @@ from geo.analyse.weights import Weight
 from layers.elements.areas import TownAreas
 from layers.elements.basemaps import basemap as find_basemap
 from layers.elements.basemaps import companions, tile_layer
-from layers.elements.density import DensityLayer, DensityLegend
+from layers.elements.density import RAMP, DensityLayer, DensityLegend
+from layers.elements.ramp import check_ramp, css_gradient, density_ramp, heat_gradient
 from layers.elements.heat import HeatLayer
 from layers.elements.legend import Legend
 from layers.elements.markers import ParkMarkers
@@ -81,7 +82,7 @@ def park_heatmap(parks: gpd.GeoDataFrame, *, areas: gpd.GeoDataFrame | None = No
                  language: str | None = None,
                  heat: Literal["classic", "density", "both"] = "both", bandwidth_m: float = 2000.0,
                  cell_m: float = 250.0, cluster: bool | str = "auto", programme: dict | None = None,
-                 ui: dict | None = None) -> folium.Map:
+                 ui: dict | None = None, heat_ramp: Sequence[str] | None = None) -> folium.Map:
     """The 园区热力图 of located, joined parks, with the investor app (:class:`layers.page.app.ParkApp`): languages,
     filters, search, permalinks, ``window.KunshanHeatmap``; every text in the reader's language.
 
@@ -117,6 +118,8 @@ def park_heatmap(parks: gpd.GeoDataFrame, *, areas: gpd.GeoDataFrame | None = No
     ui : how the page looks: ``{"accent": "#c0392b", "font": "'Noto Sans SC', sans-serif", "panels": ["search",
         "filters", "legends"], "folded": True}`` (:func:`layers.page.ui.check_ui`; every key optional; the page API's
         ``setUi`` and links' ``#accent=...&panels=...&folded=1`` take the same keys).
+    heat_ramp : the heat's colours, 2 to 8 ``#rrggbb`` from light (few parks) to dark (many), for the density
+        surface, the classic heat and both legends (:mod:`layers.elements.ramp`); the built-in ramps when None.
 
     Returns
     -------
@@ -134,13 +137,14 @@ def park_heatmap(parks: gpd.GeoDataFrame, *, areas: gpd.GeoDataFrame | None = No
         for index, other in enumerate(companions(basemap)):
             names.append(_named(m, lambda name: tile_layer(other, name=name, show=index == 0),
                                 {"key": f"basemap.{other.name}"}, language))
-    layers = _overlays(m, data, heat, language, names)
+    ramp = None if heat_ramp is None else check_ramp(heat_ramp)
+    layers = _overlays(m, data, heat, language, names, ramp)
     markers = ParkMarkers(data.parks, card_fields=card_fields, card_extra=card_extra, cluster=cluster,
                           language=language).add_to(m)
     names.extend(markers.names)
     if not m.get_root().title:  # the page's <title>: the browser tab, bookmarks, shared links, screen readers
         m.get_root().title = escape_text(title or page_text("title", language))
-    legend = Legend().add_to(m)
+    legend = Legend(None if ramp is None else css_gradient(ramp)).add_to(m)
     control = folium.LayerControl(collapsed=True).add_to(m)
     _fit(m, data)
     ParkApp(markers, **layers, legend=legend, control=control, names=names, language=language, programme=programme,
@@ -164,9 +168,10 @@ def _named(m: folium.Map, make, spec: dict, language: str) -> tuple:
     return make(layer_name(spec, language)).add_to(m), spec
 
 
-def _overlays(m: folium.Map, data: MapData, heat: str, language: str, names: list) -> dict:
-    """Areas, outline, classic heat and density surface (each when there is one), added to ``m`` and named in
-    ``names``: the :class:`~layers.page.app.ParkApp` inputs they are."""
+def _overlays(m: folium.Map, data: MapData, heat: str, language: str, names: list,
+              ramp: tuple[str, ...] | None = None) -> dict:
+    """Areas, outline, classic heat and density surface (each when there is one, the heat in ``ramp``'s colours
+    when given), added to ``m`` and named in ``names``: the :class:`~layers.page.app.ParkApp` inputs they are."""
     found = {"areas": None, "outline": None, "heat": None, "density": None, "density_legend": None}
     if data.areas is not None:
         names.append(_named(m, lambda name: TownAreas(data.areas, name=name), {"key": "layer.areas"}, language))
@@ -176,13 +181,16 @@ def _overlays(m: folium.Map, data: MapData, heat: str, language: str, names: lis
                             language))
         found["outline"] = names[-1][0]
     if heat != "density":
-        names.append(_named(m, lambda name: HeatLayer(data.heat, name=name, show=heat == "classic"),
-                            {"key": "layer.heat"}, language))
+        gradient = None if ramp is None else heat_gradient(ramp)
+        names.append(_named(m, lambda name: HeatLayer(data.heat, name=name, show=heat == "classic",
+                                                      gradient=gradient), {"key": "layer.heat"}, language))
         found["heat"] = names[-1][0]
     if data.density is not None:
         spec = {"density": data.weight}
         alt = layer_text(spec, language)
-        names.append(_named(m, lambda name: DensityLayer(data.density, name=name, alt=alt), spec, language))
+        surface = RAMP if ramp is None else density_ramp(ramp)
+        names.append(_named(m, lambda name: DensityLayer(data.density, name=name, alt=alt, ramp=surface), spec,
+                            language))
         found["density"] = names[-1][0]
         found["density_legend"] = DensityLegend(found["density"]).add_to(m)
     return found

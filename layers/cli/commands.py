@@ -57,7 +57,8 @@ def _publish(data: geo.Parks, output: Path, args: argparse.Namespace) -> int:
                      heat=args.heat, bandwidth_m=args.bandwidth_m, cell_m=args.cell_m, language=args.language,
                      cluster={"on": True, "off": False}.get(args.cluster, "auto"), programme=geo.programme(),
                      title=args.title, card_extra=_card_extra(data, args.card_extra),
-                     ui={"accent": args.accent, "font": args.font, "panels": args.panels, "folded": args.folded})
+                     ui={"accent": args.accent, "font": args.font, "panels": args.panels, "folded": args.folded},
+                     heat_ramp=args.heat_ramp)
     path, rejected = publish_map(m, output, data.report.rejected_frame(), offline=args.offline)
     _summary(data.report, rejected.resolve(), published=True)
     print(path.resolve())

@@ -113,6 +113,9 @@ def _map_options(sub: argparse.ArgumentParser, default_output: str) -> None:
                      help="register columns to show on every park card as written, comma-separated, e.g. "
                           "--card-extra 备注,运营主体 (the summary lists the columns not used) "
                           "/ 在园区卡片上显示的其他列，逗号分隔")
+    sub.add_argument("--heat-ramp", type=_names, default=None, metavar="COLOURS",
+                     help="the heat's colours, 2 to 8 #rrggbb from light to dark, comma-separated, e.g. "
+                          "'#fff5eb,#fd8d3c,#7f2704' (density, classic heat and legends) / 热力色带")
     sub.add_argument("--accent", default=None, metavar="COLOUR",
                      help="accent colour of the panel, links and focus ring, e.g. '#c0392b' / 主题色")
     sub.add_argument("--font", default=None, help="font family of the page, e.g. \"'Noto Sans SC', sans-serif\"")

@@ -81,8 +81,8 @@ def _check_levels(levels, unit: str) -> tuple[float, ...]:
     return tuple(float(v) for v in values)
 
 
-def density_rgba(values: np.ndarray, levels: Sequence[float]) -> np.ndarray:
-    """RGBA pixels (uint8, shape (rows, columns, 4)) of ``values`` along :data:`RAMP`.
+def density_rgba(values: np.ndarray, levels: Sequence[float], ramp=RAMP) -> np.ndarray:
+    """RGBA pixels (uint8, shape (rows, columns, 4)) of ``values`` along ``ramp`` (:data:`RAMP` by default).
 
     ``levels`` (increasing, > 0) sit at equal steps of the ramp, the last at its dark-red end; values at
     or below a fifth of the first level are fully transparent, values above the last level dark red.
@@ -92,8 +92,8 @@ def density_rgba(values: np.ndarray, levels: Sequence[float]) -> np.ndarray:
         return np.zeros((*values.shape, 4), dtype=np.uint8)
     stops = np.array([levels[0] * _THRESHOLD_FRACTION, *levels])
     position = np.interp(np.nan_to_num(values, nan=0.0), stops, np.linspace(0.0, 1.0, stops.size))
-    ramp_at = np.array([t for t, _ in RAMP])
-    channels = [np.interp(position, ramp_at, [colour[i] for _, colour in RAMP]) for i in range(4)]
+    ramp_at = np.array([t for t, _ in ramp])
+    channels = [np.interp(position, ramp_at, [colour[i] for _, colour in ramp]) for i in range(4)]
     rgba = np.rint(np.stack(channels, axis=-1)).astype(np.uint8)
     rgba[~(values > stops[0])] = 0  # NaN too
     return rgba
@@ -135,6 +135,7 @@ class DensityLayer(Layer):
         :func:`density_levels` of the grid when None.
     show, control : bool
         Shown when the page opens; listed in the layer control.
+    ramp : the colour ramp (:data:`RAMP` form; :func:`layers.elements.ramp.density_ramp` makes one from colours).
     """
 
     _template = Template("""
@@ -151,7 +152,8 @@ class DensityLayer(Layer):
     """)
 
     def __init__(self, surface: DensitySurface, *, name: str | None = None, alt: str | None = None,
-                 opacity: float = 0.7, levels: Sequence[float] | None = None, show: bool = True, control: bool = True):
+                 opacity: float = 0.7, levels: Sequence[float] | None = None, show: bool = True, control: bool = True,
+                 ramp=RAMP):
         if not isinstance(surface, DensitySurface):
             raise DensityError("surface must be a DensitySurface from geo.map_data or "
                                f"geo.analyse.mapdata.density_surface, got {type(surface).__name__}")
@@ -162,14 +164,14 @@ class DensityLayer(Layer):
         self.surface, self.grid = surface, surface.grid
         grid = surface.grid
         self.levels = density_levels(grid.values) if levels is None else _check_levels(levels, grid.unit_short)
-        self.png = png_bytes(density_rgba(grid.values, self.levels))
+        self.png = png_bytes(density_rgba(grid.values, self.levels, ramp))
         self.url = script_json("data:image/png;base64," + base64.b64encode(self.png).decode("ascii"))
         west, south, east, north = surface.bounds
         self.corners = [[round(float(south), COORD_DECIMALS), round(float(west), COORD_DECIMALS)],
                         [round(float(north), COORD_DECIMALS), round(float(east), COORD_DECIMALS)]]
         self.bounds_json = script_json(self.corners)
         self.pane, self.pane_z = script_json(PANE), script_json(PANE_Z_INDEX)
-        self.kernel = script_json(density_kernel(surface, self.levels, self.corners))
+        self.kernel = script_json(density_kernel(surface, self.levels, self.corners, ramp))
         options = {"opacity": float(opacity), "interactive": False, "class_name": "kh-density", "pane": PANE,
                    "alt": alt}
         self.options = {key: value for key, value in options.items() if value is not None}
@@ -179,7 +181,8 @@ class DensityLayer(Layer):
         return self.corners
 
 
-def density_kernel(surface: DensitySurface, levels: Sequence[float], corners: list[list[float]]) -> dict:
+def density_kernel(surface: DensitySurface, levels: Sequence[float], corners: list[list[float]],
+                   ramp=RAMP) -> dict:
     """What the page needs to recompute the surface for the parks a filter leaves, on the same grid and
     with the same kernel as :func:`geo.analyse.density.density_grid`: the image corners ``[[south, west], [north,
     east]]`` (degrees, page datum), shape, cell width and height per row (UTM metres, north row first),
@@ -188,12 +191,12 @@ def density_kernel(surface: DensitySurface, levels: Sequence[float], corners: li
     return {"bounds": corners, "rows": grid.shape[0], "columns": grid.shape[1],
             "widths": surface.widths_m.tolist(), "heights": surface.heights_m.tolist(),
             "bandwidth_m": grid.bandwidth_m, "cell_m": grid.cell_m, "weight": grid.weight,
-            "levels": list(levels), "threshold": _THRESHOLD_FRACTION, "gradient": _gradient(),
-            "ramp": [[t, list(colour)] for t, colour in RAMP], "n_used": grid.n_used, "n_total": grid.n_total}
+            "levels": list(levels), "threshold": _THRESHOLD_FRACTION, "gradient": _gradient(ramp),
+            "ramp": [[t, list(colour)] for t, colour in ramp], "n_used": grid.n_used, "n_total": grid.n_total}
 
 
-def _gradient() -> str:
-    stops = ", ".join(f"rgba({r},{g},{b},{a / 255:.3f}) {t * 100:g}%" for t, (r, g, b, a) in RAMP)
+def _gradient(ramp=RAMP) -> str:
+    stops = ", ".join(f"rgba({r},{g},{b},{a / 255:.3f}) {t * 100:g}%" for t, (r, g, b, a) in ramp)
     return f"linear-gradient(to right, {stops})"
 
 

@@ -30,6 +30,7 @@ class HeatLayer(JSCSSMixin, Layer):
     max_zoom : zoom at which points reach full intensity (Leaflet.heat scales intensity with zoom).
     min_opacity : minimum opacity of the heat.
     show, control : shown when the page opens; listed in the layer control.
+    gradient : position 0..1 -> colour (Leaflet.heat's default blue-cyan-lime-yellow-red when None).
     """
 
     _template = Template("""
@@ -41,7 +42,7 @@ class HeatLayer(JSCSSMixin, Layer):
 
     def __init__(self, points: np.ndarray, *, name: str | None = None, radius: float | None = 30,
                  blur: float | None = 20, max_zoom: int | None = 11, min_opacity: float | None = 0.3,
-                 show: bool = True, control: bool = True):
+                 show: bool = True, control: bool = True, gradient: dict[float, str] | None = None):
         super().__init__(name=name, overlay=True, control=control, show=show)
         self._name = "HeatLayer"
         points = np.asarray(points, dtype="float64").reshape(-1, 3)
@@ -49,5 +50,5 @@ class HeatLayer(JSCSSMixin, Layer):
         self.count = len(points)
         self.data = script_json(points.tolist())
         options = {"radius": radius, "blur": blur, "max_zoom": max_zoom, "min_opacity": min_opacity,
-                   "max": float(points[:, 2].max()) if len(points) else 1.0}
+                   "max": float(points[:, 2].max()) if len(points) else 1.0, "gradient": gradient}
         self.options = {k: v for k, v in options.items() if v is not None}

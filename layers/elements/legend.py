@@ -37,7 +37,7 @@ class Legend(MacroElement):
         {% endmacro %}
     """)
 
-    def __init__(self):
+    def __init__(self, gradient: str | None = None):
         super().__init__()
         self._name = "Legend"
-        self.gradient = _GRADIENT
+        self.gradient = gradient or _GRADIENT  # the classic heat's ramp (a CSS gradient)
