@@ -128,7 +128,7 @@ def park_heatmap(parks: gpd.GeoDataFrame, *, areas: gpd.GeoDataFrame | None = No
     language = _check(heat, language, card_fields)
     item = find_basemap(basemap)
     data = map_data(parks, areas=areas, outline=outline, weight=weight, datum=item.datum, density=heat != "classic",
-                    bandwidth_m=bandwidth_m, cell_m=cell_m)
+                    bandwidth_m=bandwidth_m, cell_m=cell_m, required=("geometry", "name"))  # cards need the names
     names = []  # (layer, what it is): named in the page's opening language here, in the reader's by the page
     if m is not None:
         m = _adopt(m)

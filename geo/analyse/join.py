@@ -10,7 +10,7 @@ import pandas as pd
 from geo.place.gazetteer import CITY
 from geo.registry import sectors, statuses
 
-__all__ = ["join_parks", "totals", "area_totals", "FIGURES"]
+__all__ = ["join_parks", "join_registries", "totals", "area_totals", "FIGURES"]
 
 #: Figures that can be summed, with their base units.
 FIGURES = {"investment": "亿元", "floor_area": "万㎡", "land": "亩", "output": "亿元"}
@@ -33,12 +33,17 @@ def join_parks(parks: gpd.GeoDataFrame, areas: gpd.GeoDataFrame) -> gpd.GeoDataF
     joined = joined[~joined.index.duplicated(keep="first")]
     by_host = parks["host"].where(parks["host"].notna() & parks["host"].ne(CITY))
     joined["area"] = by_host.fillna(joined["area"]).astype("string").mask(parks["precision"].eq("city"))
+    return join_registries(joined)
+
+
+def join_registries(parks: pd.DataFrame) -> pd.DataFrame:
+    """Add ``sector_zh``, ``sector_en``, ``sector_colour``, ``status_zh``, ``status_en`` from the registries (NA for
+    an unknown code); a register column of one of those names is kept as ``<name> (register)``."""
     sector = sectors()[["zh", "en", "colour"]].add_prefix("sector_")
     status = statuses()[["zh", "en"]].add_prefix("status_")
-    clashes = [c for c in [*sector.columns, *status.columns, "area"] if c in parks.columns]
-    joined = joined.rename(columns={c: f"{c} (register)" for c in clashes if c != "area"})
-    joined = joined.join(sector, on="sector").join(status, on="status")
-    return joined
+    clashes = [c for c in [*sector.columns, *status.columns] if c in parks.columns]
+    parks = parks.rename(columns={c: f"{c} (register)" for c in clashes})
+    return parks.join(sector, on="sector").join(status, on="status")
 
 
 def totals(parks: pd.DataFrame, by: Literal["area", "sector"] = "area") -> pd.DataFrame:

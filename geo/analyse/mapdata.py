@@ -81,7 +81,8 @@ class MapData:
 
 def map_data(parks: gpd.GeoDataFrame, *, areas: gpd.GeoDataFrame | None = None,
              outline: gpd.GeoDataFrame | None = None, weight: Weight = "count", datum: str = "wgs84",
-             density: bool = True, bandwidth_m: float = 2000.0, cell_m: float = 250.0) -> MapData:
+             density: bool = True, bandwidth_m: float = 2000.0, cell_m: float = 250.0,
+             required: tuple[str, ...] = ("geometry",)) -> MapData:
     """The parks, areas, outline and density surface of a map whose tiles are in ``datum``.
 
     Parameters
@@ -95,6 +96,8 @@ def map_data(parks: gpd.GeoDataFrame, *, areas: gpd.GeoDataFrame | None = None,
     density : compute the density surface (on the WGS-84 parks; only its corners are shifted, see
         :func:`datum_bounds`).
     bandwidth_m, cell_m : kernel bandwidth (Gaussian σ) and grid cell of the density, metres.
+    required : the columns ``parks`` must have (a ValueError names the missing ones before any work); a page of
+        the parks also needs ``name``.
 
     Examples
     --------
@@ -106,7 +109,7 @@ def map_data(parks: gpd.GeoDataFrame, *, areas: gpd.GeoDataFrame | None = None,
     """
     if weight not in WEIGHTS:
         raise ValueError(f"weight={weight!r} is not one of {', '.join(WEIGHTS)}")
-    parks = complete_parks(parks, areas, required=("geometry",))  # a user's own frame: defaults where missing
+    parks = complete_parks(parks, areas, required=required)  # a user's own frame: defaults where missing
     weighed = parks.assign(**{HEAT_WEIGHT: heat_weights(parks, weight)})
     grid = _grid(weighed, outline, weight, bandwidth_m, cell_m) if density else None
     return MapData(parks=to_datum(weighed, datum), weight=weight, datum=datum,

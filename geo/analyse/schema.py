@@ -13,10 +13,10 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from geo.analyse.join import join_parks
-from geo.registry import sectors, statuses
+from geo.analyse.join import join_parks, join_registries
+from geo.registry import sectors
 
-__all__ = ["PARK_COLUMNS", "REQUIRED", "complete_parks", "SchemaWarning"]
+__all__ = ["PARK_COLUMNS", "REQUIRED", "complete_parks", "require_columns", "SchemaWarning"]
 
 #: (column, type, default, meaning) of every column a park map reads; ``required`` for the default "—".
 PARK_COLUMNS = (
@@ -67,12 +67,7 @@ def complete_parks(parks: gpd.GeoDataFrame, areas: gpd.GeoDataFrame | None = Non
     """
     if "sector_colour" in parks.columns and "precision" in parks.columns:
         return parks
-    present = [c for c in parks.columns if c != getattr(parks, "_geometry_column_name", None)]
-    missing = [c for c in required if (c == "geometry" and not isinstance(parks, gpd.GeoDataFrame)) or
-               (c != "geometry" and c not in parks.columns)]
-    if missing:
-        raise ValueError(f"parks: missing required column(s) {', '.join(missing)}; columns: {', '.join(map(str, present))}"
-                         " (a park map needs point geometry and a name; geo.parks_from_frame reads other headers)")
+    present = require_columns(parks, required)
     parks = _in_degrees(parks)
     if "name" in parks.columns and not any(c in parks.columns for c in _FIELDS):
         warnings.warn(f"parks: no sector, status, year or figure column ({', '.join(_FIELDS)}) among "
@@ -88,12 +83,20 @@ def complete_parks(parks: gpd.GeoDataFrame, areas: gpd.GeoDataFrame | None = Non
     if "year" not in filled.columns:
         filled["year"] = pd.Series(pd.NA, index=parks.index, dtype="Int64")
     filled["sector"] = filled["sector"].astype("string").fillna("other")
-    if areas is not None:
-        joined = join_parks(filled, areas)
-    else:
-        joined = filled.join(sectors()[["zh", "en", "colour"]].add_prefix("sector_"), on="sector").join(
-            statuses()[["zh", "en"]].add_prefix("status_"), on="status")
+    joined = join_registries(filled) if areas is None else join_parks(filled, areas)
     return joined.assign(sector_colour=joined["sector_colour"].fillna(sectors().loc["other", "colour"]))
+
+
+def require_columns(parks: pd.DataFrame, required: tuple[str, ...] = REQUIRED) -> list[str]:
+    """The frame's columns but its geometry; a ValueError naming the ``required`` ones it lacks and those it has."""
+    present = [c for c in parks.columns if c != getattr(parks, "_geometry_column_name", None)]
+    missing = [c for c in required if (c == "geometry" and not isinstance(parks, gpd.GeoDataFrame)) or
+               (c != "geometry" and c not in parks.columns)]
+    if missing:
+        raise ValueError(f"parks: missing required column(s) {', '.join(missing)}; columns: "
+                         f"{', '.join(map(str, present))} (a park map needs point geometry and a name; "
+                         f"geo.parks_from_frame reads other headers)")
+    return present
 
 
 def _in_degrees(parks: gpd.GeoDataFrame) -> gpd.GeoDataFrame:

@@ -7,6 +7,7 @@ decimal degrees; a pair in one cell is told apart by range (in China longitude 7
 from __future__ import annotations
 
 import re
+from functools import cache
 
 import numpy as np
 import pandas as pd
@@ -41,8 +42,13 @@ def placeholder_mask(values: pd.Series) -> pd.Series:
     >>> placeholder_mask(pd.Series(["待定", "N/A", "12", None])).tolist()
     [True, True, False, False]
     """
-    words = {fold(word) for word in load_json("units.json")["placeholders"]["words"]}
-    return fold_column(values).isin(words).fillna(False).astype(bool)
+    return fold_column(values).isin(_placeholder_words()).fillna(False).astype(bool)
+
+
+@cache
+def _placeholder_words() -> frozenset[str]:
+    """The placeholder words of ``units.json``, folded once (every figure, date and coordinate column asks)."""
+    return frozenset(fold(word) for word in load_json("units.json")["placeholders"]["words"])
 
 
 def arabic_numerals(text: pd.Series) -> pd.Series:

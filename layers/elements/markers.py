@@ -161,10 +161,6 @@ class ParkMarkers(JSCSSMixin, MacroElement):
         self.default_css = ([(name, asset(name).url) for name in ("leaflet_markercluster_css",
                                                                    "leaflet_markercluster_default_css")]
                             if self.clustered else [])
-        if "name" not in parks.columns:
-            raise ValueError(f"parks: missing required column(s) name; columns: "
-                             f"{', '.join(str(c) for c in parks.columns if c != 'geometry')} (a park map needs point "
-                             f"geometry and a name; geo.parks_from_frame reads other headers)")
         self.parks, self.count = parks, len(parks)
         self.records = park_records(parks, card_fields, card_extra)
         language = language or i18n()["default"]

@@ -25,7 +25,7 @@ from folium.template import Template
 from geo.place.gazetteer import place_labels
 from geo.registry import load_json, sectors, statuses
 from layers.page.escape import HTTP_URL, escape_text, script_json
-from layers.page.ui import check_ui
+from layers.page.ui import check_ui, ui_rules
 
 __all__ = ["ParkApp", "LANGUAGES", "SCRIPTS", "i18n", "layer_name", "layer_text", "modules", "page_text",
            "sector_keys"]
@@ -205,7 +205,7 @@ class ParkApp(MacroElement):
         # What each named layer is travels in the payload (a sector's spec holds the register's own word); the
         # template gets the layers only, never record text (branca renders a rendered script once more).
         config["names"] = [spec for _, spec in names]
-        config["ui"] = check_ui(ui)
+        config["ui"], config["uiRules"] = check_ui(ui), ui_rules()
         self.payload = script_json({"config": config, "parks": markers.records})
         self.title = title or page_text("title", language)
         self.code, self.css = _code(), _css()

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-__all__ = ["PANELS", "UI_KEYS", "check_ui", "CSS_PROPERTIES"]
+__all__ = ["PANELS", "UI_KEYS", "check_ui", "CSS_PROPERTIES", "ui_rules"]
 
 #: The panel parts a page may show, in the order they are drawn.
 PANELS = ("search", "time", "language", "filters", "count", "towns", "programme", "legends")
@@ -46,3 +46,9 @@ def check_ui(ui: Mapping | None) -> dict:
     if folded not in (None, True, False):
         raise ValueError(f"folded={folded!r} must be True, False or None")
     return {"accent": accent, "font": font, "panels": panels, "folded": folded}
+
+
+def ui_rules() -> dict:
+    """The same rules for the page's ``ui`` module (``config.uiRules``): patterns of a colour and a font list, the
+    panel parts, the keys."""
+    return {"colour": _COLOUR.pattern, "font": _FONT.pattern, "panels": list(PANELS), "keys": list(UI_KEYS)}

@@ -1,11 +1,9 @@
 // Module ui(config, map): how the page looks: accent colour and font (CSS custom properties on the map), which
 // panel parts show, whether the panel is folded; from the build (config.ui), a link (#accent=...) or setUi.
-var PANELS = ["search", "time", "language", "filters", "count", "towns", "programme", "legends"];
-var COLOUR = /^(#[0-9a-fA-F]{3,8}|[a-zA-Z]{3,30}|(rgb|hsl)a?\([0-9.,%\s]{5,40}\))$/;
-var FONT = /^[\w\s,"'\-\u3400-\u9fff]{1,120}$/;
+var rules = config.uiRules, PANELS = rules.panels, KEYS = rules.keys;  // the rules of layers/page/ui.py
+var COLOUR = new RegExp(rules.colour), FONT = new RegExp(rules.font);
 var current = {accent: null, font: null, panels: PANELS.slice(), folded: null}, listeners = [];
 
-var KEYS = ["accent", "font", "panels", "folded"];
 function problem(ui) {  // what is wrong with a ui a host or a link sends (null when nothing)
     if (ui === null || typeof ui !== "object" || Array.isArray(ui)) {
         return "ui is an object such as {accent: '#c0392b'}";
