@@ -40,8 +40,8 @@ def i18n() -> dict:
 LANGUAGES: tuple[str, ...] = tuple(i18n()["languages"])
 
 #: The app's script modules in ``layers/page/js/``; ``app`` wires the others.
-SCRIPTS = ("text", "ui", "card", "markers", "filters", "search", "time", "programme", "areas", "density", "legends", "api",
-           "panel", "app")
+SCRIPTS = ("text", "ui", "card", "markers", "filters", "search", "time", "programme", "areas", "density", "legends",
+           "api", "panel", "app")
 #: The app's inputs read from the payload; the others are the page's Leaflet objects (:class:`ParkApp`).
 PAYLOAD = ("config", "parks")
 _HEADER = re.compile(r"// Module (\w+)\(([^)]*)\):")
